@@ -1,0 +1,445 @@
+#include "sim/engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "sim/error.hpp"
+
+namespace clustersim {
+
+void EngineConfig::validate() const {
+  if (round_interval < Time::zero())
+    throw InputError("engine.round_interval: must be >= 0, got " + std::to_string(round_interval.seconds()));
+  if (sample_interval < Time::zero())
+    throw InputError("engine.sample_interval: must be >= 0, got " + std::to_string(sample_interval.seconds()));
+  if (restore_delay < Time::zero())
+    throw InputError("engine.restore_delay: must be >= 0, got " + std::to_string(restore_delay.seconds()));
+  if (max_idle_decision_points < 1)
+    throw InputError("engine.max_idle_decision_points: must be >= 1");
+}
+
+Engine::Engine(Cluster cluster, std::vector<JobSpec> jobs, EngineConfig config)
+    : config_(config), decisions_(*this) {
+  config_.validate();
+  cluster_ = std::move(cluster);
+  specs_ = std::move(jobs);
+  if (specs_.size() >= UINT32_MAX) throw InputError("workload: more than 4,294,967,294 jobs");
+  for (size_t i = 0; i < specs_.size(); ++i) {
+    const JobSpec& s = specs_[i];
+    if (i > 0 && (s.submit < specs_[i - 1].submit ||
+                  (s.submit == specs_[i - 1].submit && s.trace_id < specs_[i - 1].trace_id)))
+      throw InputError("workload: jobs are not sorted by arrival (job " + std::to_string(s.trace_id) +
+                       " comes after job " + std::to_string(specs_[i - 1].trace_id) + ")");
+    if (s.runtime < Time::zero())
+      throw InputError("workload: job " + std::to_string(s.trace_id) + " has a negative runtime");
+    if (s.walltime <= Time::zero())
+      throw InputError("workload: job " + std::to_string(s.trace_id) + " has no positive walltime (estimate)");
+    if (s.submit < Time::zero())
+      throw InputError("workload: job " + std::to_string(s.trace_id) + " is submitted before time 0");
+  }
+  records_.resize(specs_.size());
+  for (size_t i = 0; i < specs_.size(); ++i)
+    records_[i].remaining_us = static_cast<double>(specs_[i].runtime.us());
+  now_ = specs_.empty() ? Time::zero() : specs_.front().submit;
+  last_instant_ = now_;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run loop
+
+void Engine::run(Policy& policy) {
+  policy.reset(*this);
+  while (advance()) policy.schedule(decisions_);
+  finish();
+}
+
+void Engine::begin() {
+  started_ = true;
+  for (Observer* o : observers_) o->on_run_start(*this);
+  if (specs_.empty()) return;
+  Time t0 = specs_.front().submit;
+  if (config_.round_interval > Time::zero())
+    events_.push(Event::make(t0, EventKind::Round, seq_++));
+  if (config_.sample_interval > Time::zero())
+    events_.push(Event::make(t0, EventKind::Sample, seq_++));
+}
+
+Time Engine::next_time() const {
+  Time t = events_.empty() ? Time::max() : events_.top().time;
+  if (arrived_ < specs_.size()) t = std::min(t, specs_[arrived_].submit);
+  return t;
+}
+
+bool Engine::advance() {
+  if (finished_) return false;
+  if (!started_) begin();
+  else if (config_.check_invariants) check_invariants();  // after the policy's decisions
+  for (;;) {
+    Time t = next_time();
+    if (t == Time::max()) return false;
+    process_instant(t);
+    const DecisionReasons& r = reasons_;
+    if (r.round || r.wakeup || (n_queued_ > 0 && (r.arrivals || r.finishes))) {
+      ++decision_points_;
+      if (changes_ == changes_at_last_decision_) {
+        if (++idle_decision_points_ >= config_.max_idle_decision_points)
+          throw DecisionError("the policy is stuck: " + std::to_string(idle_decision_points_) +
+                              " decision points in a row without any job starting, finishing or arriving (t=" +
+                              std::to_string(now_.seconds()) + " s, " + std::to_string(n_queued_) + " queued)");
+      } else {
+        idle_decision_points_ = 0;
+      }
+      changes_at_last_decision_ = changes_;
+      return true;
+    }
+  }
+}
+
+void Engine::process_instant(Time t) {
+  if (t < now_)
+    throw InvariantError("time went backwards: next event at " + std::to_string(t.us()) +
+                         " us, now " + std::to_string(now_.us()) + " us");
+  // Utilisation integral over (last instant, t].
+  Time dt = t - last_instant_;
+  if (dt > Time::zero()) {
+    Resources used = cluster_.total_used();
+    used_core_us_ += static_cast<double>(used.cores) * static_cast<double>(dt.us());
+    used_gpu_milli_us_ += static_cast<double>(used.gpu_milli) * static_cast<double>(dt.us());
+  }
+  now_ = t;
+  last_instant_ = t;
+  reasons_ = DecisionReasons{};
+
+  // 1. Finishes (and anything else ordered before arrivals).
+  while (!events_.empty() && events_.top().time == t && events_.top().kind() < EventKind::Submit) {
+    Event e = events_.top();
+    events_.pop();
+    ++events_processed_;
+    JobId j(e.subject);
+    if (e.version != records_[e.subject].version || records_[e.subject].state != JobState::Running)
+      continue;  // re-planned or no longer running
+    complete(j);
+    reasons_.finishes = true;
+  }
+  // 2. Arrivals, in arrival order.
+  while (arrived_ < specs_.size() && specs_[arrived_].submit == t) {
+    submit(JobId(arrived_++));
+    ++events_processed_;
+    reasons_.arrivals = true;
+  }
+  // 3. Wakeups, rounds, samples.
+  while (!events_.empty() && events_.top().time == t) {
+    Event e = events_.top();
+    events_.pop();
+    ++events_processed_;
+    switch (e.kind()) {
+      case EventKind::Wakeup: reasons_.wakeup = true; break;
+      case EventKind::Round: {
+        if (!work_remains()) break;  // nothing left to schedule: the rounds end
+        reasons_.round = true;
+        // Rounds go on while work remains and the previous round was not a stall.
+        bool stalled = running_.empty() && arrived_ == specs_.size() && starts_ == starts_at_last_round_;
+        starts_at_last_round_ = starts_;
+        if (work_remains() && !stalled)
+          events_.push(Event::make(t + config_.round_interval, EventKind::Round, seq_++));
+        break;
+      }
+      case EventKind::Sample:
+        for (Observer* o : observers_) o->on_sample(*this);
+        if (work_remains()) events_.push(Event::make(t + config_.sample_interval, EventKind::Sample, seq_++));
+        break;
+      case EventKind::Finish:
+      case EventKind::Submit: break;  // ordered before; cannot appear here
+    }
+  }
+}
+
+bool Engine::work_remains() const { return arrived_ < specs_.size() || n_queued_ > 0 || !running_.empty(); }
+
+void Engine::finish() {
+  if (finished_) return;
+  if (!started_) begin();
+  finished_ = true;
+  for (Observer* o : observers_) o->on_run_end(*this);
+}
+
+int64_t Engine::unfinished_count() const {
+  return static_cast<int64_t>(specs_.size()) - n_finished_ - n_rejected_ - n_failed_;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Job transitions
+
+void Engine::submit(JobId j) {
+  const JobSpec& s = specs_[j.value()];
+  JobRecord& r = records_[j.value()];
+  ++changes_;
+  if (auto why = cluster_.why_never_fits(s.tasks, s.per_task)) {
+    r.state = JobState::Rejected;
+    r.end = now_;
+    ++n_rejected_;
+    rejections_.emplace_back(j, *why);
+    for (Observer* o : observers_) o->on_job_reject(*this, j, *why);
+    return;
+  }
+  r.state = JobState::Queued;
+  ++n_queued_;
+  queue_.push_back(j);  // arrivals come in JobId order, so the queue stays sorted
+  for (Observer* o : observers_) o->on_job_submit(*this, j);
+}
+
+void Engine::accrue(JobRecord& r) const {
+  if (now_ > r.progress_from) {
+    r.remaining_us = std::max(0.0, r.remaining_us - r.rate * static_cast<double>((now_ - r.progress_from).us()));
+    r.progress_from = now_;
+  }
+}
+
+void Engine::plan_finish(JobId j) {
+  JobRecord& r = records_[j.value()];
+  ++r.version;
+  Time t = r.progress_from + Time::from_us(static_cast<int64_t>(std::ceil(r.remaining_us / r.rate)));
+  events_.push(Event::make(t, EventKind::Finish, seq_++, j.value(), r.version));
+}
+
+void Engine::start(JobId j, std::span<const Slot> placement) {
+  if (j.value() >= specs_.size()) refuse("start", j, "no such job");
+  JobRecord& r = records_[j.value()];
+  const JobSpec& s = specs_[j.value()];
+  if (r.state != JobState::Queued) refuse("start", j, "it is " + std::string(to_string(r.state)) + ", not queued");
+  std::string bad = cluster_.check_placement(s.tasks, s.per_task, placement);
+  if (!bad.empty()) refuse("start", j, bad);
+  cluster_.allocate(s.per_task, placement);
+  r.state = JobState::Running;
+  erase_queued(j);
+  r.placement = store_placement(placement);
+  bool resumed = r.first_start != Time::max();
+  if (!resumed) r.first_start = now_;
+  r.last_start = now_;
+  ++n_running_;
+  r.progress_from = now_ + (resumed ? config_.restore_delay : Time::zero());
+  r.rate = speed_ ? speed_->rate(*this, j, placement) : 1.0;
+  if (!(r.rate > 0) || !std::isfinite(r.rate))
+    throw InvariantError("speed model gave job " + describe(j) + " rate " + std::to_string(r.rate));
+  double done = static_cast<double>(s.runtime.us()) - r.remaining_us;
+  int64_t est_left = std::max<int64_t>(0, s.walltime.us() - static_cast<int64_t>(done));
+  r.expected_end = now_ + Time::from_us(est_left);
+  insert_running(j);
+  plan_finish(j);
+  ++changes_;
+  ++starts_;
+  for (Observer* o : observers_) o->on_job_start(*this, j);
+}
+
+void Engine::start_with(JobId j, PlacementStrategy strategy) {
+  if (!try_start_with(j, strategy)) {
+    const JobSpec& s = specs_[j.value()];
+    refuse("start", j, "it needs " + std::to_string(s.tasks) + " x " + s.per_task.to_string() +
+                           " and does not fit now (free " + cluster_.total_free().to_string() + ")");
+  }
+}
+
+bool Engine::try_start_with(JobId j, PlacementStrategy strategy) {
+  if (j.value() >= specs_.size()) refuse("start", j, "no such job");
+  const JobRecord& r = records_[j.value()];
+  if (r.state != JobState::Queued) refuse("start", j, "it is " + std::string(to_string(r.state)) + ", not queued");
+  const JobSpec& s = specs_[j.value()];
+  if (!cluster_.find_placement(s.tasks, s.per_task, strategy, scratch_)) return false;
+  start(j, scratch_);
+  return true;
+}
+
+void Engine::complete(JobId j) {
+  JobRecord& r = records_[j.value()];
+  const JobSpec& s = specs_[j.value()];
+  r.remaining_us = 0;
+  r.progress_from = now_;
+  r.end = now_;
+  r.busy_core_us += static_cast<double>(s.total().cores) * static_cast<double>((now_ - r.last_start).us());
+  cluster_.release(s.per_task, placement(j));
+  drop_placement(r);
+  erase_running(j);
+  r.state = JobState::Finished;
+  --n_running_;
+  ++n_finished_;
+  ++changes_;
+  for (Observer* o : observers_) o->on_job_finish(*this, j);
+}
+
+void Engine::preempt(JobId j) {
+  if (j.value() >= specs_.size()) refuse("preempt", j, "no such job");
+  JobRecord& r = records_[j.value()];
+  const JobSpec& s = specs_[j.value()];
+  if (r.state != JobState::Running) refuse("preempt", j, "it is " + std::string(to_string(r.state)) + ", not running");
+  accrue(r);
+  r.busy_core_us += static_cast<double>(s.total().cores) * static_cast<double>((now_ - r.last_start).us());
+  cluster_.release(s.per_task, placement(j));
+  drop_placement(r);
+  erase_running(j);
+  ++r.version;  // the planned finish is void
+  ++r.preemptions;
+  r.expected_end = Time::max();
+  r.state = JobState::Queued;
+  --n_running_;
+  insert_queued(j);
+  requeued_log_.push_back(j);
+  ++changes_;
+  for (Observer* o : observers_) o->on_job_preempt(*this, j);
+}
+
+void Engine::migrate(JobId j, std::span<const Slot> placement_new) {
+  if (j.value() >= specs_.size()) refuse("migrate", j, "no such job");
+  JobRecord& r = records_[j.value()];
+  const JobSpec& s = specs_[j.value()];
+  if (r.state != JobState::Running) refuse("migrate", j, "it is " + std::string(to_string(r.state)) + ", not running");
+  std::vector<Slot> old(placement(j).begin(), placement(j).end());
+  cluster_.release(s.per_task, old);
+  std::string bad = cluster_.check_placement(s.tasks, s.per_task, placement_new);
+  if (!bad.empty()) {
+    cluster_.allocate(s.per_task, old);
+    refuse("migrate", j, bad);
+  }
+  accrue(r);
+  cluster_.allocate(s.per_task, placement_new);
+  placements_[r.placement].assign(placement_new.begin(), placement_new.end());
+  ++r.migrations;
+  r.progress_from = std::max(now_, r.progress_from) + config_.restore_delay;
+  r.rate = speed_ ? speed_->rate(*this, j, placement_new) : 1.0;
+  if (!(r.rate > 0) || !std::isfinite(r.rate))
+    throw InvariantError("speed model gave job " + describe(j) + " rate " + std::to_string(r.rate));
+  plan_finish(j);
+  ++changes_;
+}
+
+void Engine::wake_at(Time t) {
+  if (t <= now_)
+    throw DecisionError("wake_at: time " + std::to_string(t.seconds()) + " s is not after now (" +
+                        std::to_string(now_.seconds()) + " s)");
+  events_.push(Event::make(t, EventKind::Wakeup, seq_++));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ordered containers
+
+void Engine::insert_running(JobId j) {
+  auto key = [this](JobId x) { return std::pair(records_[x.value()].expected_end, x); };
+  auto it = std::lower_bound(running_.begin(), running_.end(), j,
+                             [&](JobId a, JobId b) { return key(a) < key(b); });
+  running_.insert(it, j);
+}
+
+void Engine::erase_running(JobId j) {
+  auto key = [this](JobId x) { return std::pair(records_[x.value()].expected_end, x); };
+  auto it = std::lower_bound(running_.begin(), running_.end(), j,
+                             [&](JobId a, JobId b) { return key(a) < key(b); });
+  if (it == running_.end() || *it != j) throw InvariantError("job " + describe(j) + " missing from the running set");
+  running_.erase(it);
+}
+
+// The caller has already changed the job's state: its entry becomes a hole. Holes at the
+// front are skipped at once; the rest are compacted when they outnumber the live entries,
+// so removal is amortised O(1) wherever the job was in the queue.
+void Engine::erase_queued(JobId) {
+  --n_queued_;
+  ++queue_holes_;
+  while (queue_first_ < queue_.size() && records_[queue_[queue_first_].value()].state != JobState::Queued) {
+    ++queue_first_;
+    --queue_holes_;
+  }
+  if (queue_first_ == queue_.size()) {
+    queue_.clear();
+    queue_first_ = 0;
+    queue_holes_ = 0;
+  } else if (queue_holes_ > 64 && queue_holes_ > n_queued_) {
+    size_t w = 0;
+    for (size_t r = queue_first_; r < queue_.size(); ++r)
+      if (records_[queue_[r].value()].state == JobState::Queued) queue_[w++] = queue_[r];
+    queue_.resize(w);
+    queue_first_ = 0;
+    queue_holes_ = 0;
+  }
+}
+
+// A preempted job goes back at its arrival position; if its old entry is still there as a
+// hole it comes back to life.
+void Engine::insert_queued(JobId j) {
+  ++n_queued_;
+  auto first = queue_.begin() + static_cast<std::ptrdiff_t>(queue_first_);
+  auto it = std::lower_bound(first, queue_.end(), j);
+  if (it != queue_.end() && *it == j) {
+    --queue_holes_;
+    return;
+  }
+  if (it == first && queue_first_ > 0) {
+    queue_[--queue_first_] = j;  // reuse the hole just before the live part
+    return;
+  }
+  queue_.insert(it, j);
+}
+
+uint32_t Engine::store_placement(std::span<const Slot> placement) {
+  uint32_t p;
+  if (!free_placements_.empty()) {
+    p = free_placements_.back();
+    free_placements_.pop_back();
+  } else {
+    p = static_cast<uint32_t>(placements_.size());
+    placements_.emplace_back();
+  }
+  placements_[p].assign(placement.begin(), placement.end());
+  return p;
+}
+
+void Engine::drop_placement(JobRecord& r) {
+  free_placements_.push_back(r.placement);
+  r.placement = UINT32_MAX;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors and invariants
+
+std::string Engine::describe(JobId j) const {
+  if (j.value() >= specs_.size()) return "#" + std::to_string(j.value());
+  return std::to_string(specs_[j.value()].trace_id) + " (index " + std::to_string(j.value()) + ")";
+}
+
+void Engine::refuse(const char* what, JobId j, const std::string& why) const {
+  throw DecisionError(std::string(what) + " job " + describe(j) + " at t=" + std::to_string(now_.seconds()) +
+                      " s refused: " + why);
+}
+
+void Engine::check_invariants() const {
+  auto fail = [this](const std::string& what) {
+    throw InvariantError("invariant violated at t=" + std::to_string(now_.us()) + " us: " + what);
+  };
+  // Each job is in exactly one state, and the queue / running set agree with the states.
+  int64_t live = 0;
+  for (size_t i = queue_first_; i < queue_.size(); ++i) {
+    if (i > queue_first_ && !(queue_[i - 1] < queue_[i])) fail("queue out of arrival order at job " + describe(queue_[i]));
+    if (state(queue_[i]) == JobState::Queued) ++live;
+  }
+  if (live != n_queued_) fail("queue holds " + std::to_string(live) + " queued jobs, the count says " + std::to_string(n_queued_));
+  if (static_cast<int64_t>(running_.size()) != n_running_) fail("running set size differs from the running count");
+  int64_t pending = static_cast<int64_t>(specs_.size()) - arrived_;
+  if (pending + n_queued_ + n_running_ + n_finished_ + n_rejected_ + n_failed_ != static_cast<int64_t>(specs_.size()))
+    fail("job conservation: pending + queued + running + finished + rejected + failed != jobs");
+  // No node over capacity: recompute every node's use from the running placements.
+  std::vector<Resources> used(cluster_.num_nodes());
+  for (JobId j : running_) {
+    const JobRecord& r = records_[j.value()];
+    const JobSpec& s = specs_[j.value()];
+    if (r.state != JobState::Running) fail("job " + describe(j) + " is in the running set but " + std::string(to_string(r.state)));
+    if (r.first_start < s.submit) fail("job " + describe(j) + " started before its submission");
+    for (const Slot& sl : placement(j)) used[sl.node.value()] += s.per_task * sl.tasks;
+  }
+  for (uint32_t n = 0; n < cluster_.num_nodes(); ++n) {
+    NodeId id(n);
+    if (!used[n].fits_in(cluster_.capacity(id)))
+      fail("node " + std::to_string(n) + " over capacity: " + used[n].to_string() + " used of " + cluster_.capacity(id).to_string());
+    if (!(cluster_.capacity(id) - used[n] == cluster_.free(id)))
+      fail("node " + std::to_string(n) + " free " + cluster_.free(id).to_string() + " disagrees with its jobs' use " + used[n].to_string());
+  }
+}
+
+}  // namespace clustersim

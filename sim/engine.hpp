@@ -1,0 +1,106 @@
+#pragma once
+// The discrete-event engine: time, events, the cluster and the jobs, the run loop.
+//
+// Event order is (time, kind, sequence): at one instant, finishes are processed first, then
+// arrivals (in arrival order), then wakeups, rounds and samples; the policy is then called
+// once. A running job holds remaining work and a rate; its finish event is re-planned (the old
+// one skipped by a version number) whenever its rate or placement changes.
+//
+// Two ways to drive it: run(policy) to the end, or advance() to the next decision point, then
+// decisions through decisions(), then advance() again (what an RL environment does).
+#include <cstdint>
+#include <vector>
+
+#include "sim/event_queue.hpp"
+#include "sim/observer.hpp"
+#include "sim/policy.hpp"
+#include "sim/view.hpp"
+
+namespace clustersim {
+
+struct EngineConfig {
+  Time round_interval{};    // > 0: a periodic scheduling round (a decision point) this often
+  Time sample_interval{};   // > 0: observers get on_sample this often, from the first arrival
+  Time restore_delay{};     // paid (no progress, resources held) when a preempted or migrated job runs again
+  PlacementStrategy placement = PlacementStrategy::FirstFit;  // when a policy gives none
+  bool check_invariants = false;  // check the engine's invariants after every instant
+  // A policy that makes this many decision points in a row without any job starting,
+  // finishing or arriving is stuck: the run stops with an error instead of hanging.
+  int64_t max_idle_decision_points = 1'000'000;
+
+  void validate() const;  // throws InputError naming the field
+};
+
+class Engine : public EngineView {
+ public:
+  // `jobs` must be sorted by (submit, trace_id) (Workload::sort_by_arrival). JobId i is jobs[i].
+  Engine(Cluster cluster, std::vector<JobSpec> jobs, EngineConfig config = {});
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  void add_observer(Observer* observer) { observers_.push_back(observer); }
+  void set_speed_model(const SpeedModel* model) { speed_ = model; }
+  const EngineConfig& config() const { return config_; }
+
+  // Runs with `policy` until no event is left, then finish().
+  void run(Policy& policy);
+
+  // Processes events until a decision point: true when the caller should decide now (through
+  // decisions()), false when nothing is left to simulate. The policy is called after an
+  // instant with arrivals or finishes while jobs are queued, and after every wakeup or round.
+  bool advance();
+  Decisions& decisions() { return decisions_; }
+  // Ends the run: observers get on_run_end. Idempotent; run() calls it.
+  void finish();
+  bool finished() const { return finished_; }
+
+  // Jobs still pending, queued or running (non-zero at the end only if a policy left jobs).
+  int64_t unfinished_count() const;
+  int64_t events_processed() const { return events_processed_; }
+  int64_t decision_points() const { return decision_points_; }
+
+ private:
+  friend class Decisions;
+  // Decisions (validated; throw DecisionError).
+  void start(JobId job, std::span<const Slot> placement);
+  void start_with(JobId job, PlacementStrategy strategy);
+  bool try_start_with(JobId job, PlacementStrategy strategy);
+  void preempt(JobId job);
+  void migrate(JobId job, std::span<const Slot> placement);
+  void wake_at(Time t);
+
+  void begin();
+  Time next_time() const;
+  void process_instant(Time t);
+  void submit(JobId job);
+  void complete(JobId job);
+  void plan_finish(JobId job);
+  void accrue(JobRecord& r) const;
+  void insert_running(JobId job);
+  void erase_running(JobId job);
+  void erase_queued(JobId job);
+  void insert_queued(JobId job);
+  uint32_t store_placement(std::span<const Slot> placement);
+  void drop_placement(JobRecord& r);
+  bool work_remains() const;
+  void check_invariants() const;
+  [[noreturn]] void refuse(const char* what, JobId job, const std::string& why) const;
+  std::string describe(JobId job) const;
+
+  EngineConfig config_;
+  HeapEventQueue events_;
+  std::vector<Observer*> observers_;
+  const SpeedModel* speed_ = nullptr;
+  Decisions decisions_;
+  std::vector<uint32_t> free_placements_;
+  std::vector<Slot> scratch_;
+  uint64_t seq_ = 0;
+  Time last_instant_;
+  bool started_ = false, finished_ = false;
+  int64_t events_processed_ = 0, decision_points_ = 0;
+  int64_t changes_ = 0, changes_at_last_decision_ = -1, idle_decision_points_ = 0;
+  int64_t starts_ = 0, starts_at_last_round_ = -1;
+  int64_t n_running_ = 0;
+};
+
+}  // namespace clustersim

@@ -1,0 +1,51 @@
+#pragma once
+// Per-job and per-run metrics with the definitions used in the scheduling literature.
+//
+// wait        = first start - submit
+// turnaround  = end - submit (response time)
+// run         = the job's runtime at nominal speed (the trace's run time)
+// bounded slowdown = max(1, turnaround / max(run, tau)), tau = 10 s
+//   (Feitelson, Rudolph, Schwiegelshohn, Sevcik, Wong, "Theory and practice in parallel job
+//   scheduling", JSSPP 1997; for a job that is never preempted turnaround = wait + run).
+// makespan    = last end - first submit
+// utilisation = (integral over time of the cores in use) / (cores x makespan)
+// Percentiles interpolate linearly between order statistics (numpy's default).
+#include <cstdint>
+#include <vector>
+
+#include "sim/view.hpp"
+
+namespace clustersim {
+
+constexpr double kBoundedSlowdownTau = 10.0;  // seconds
+
+inline double bounded_slowdown(double turnaround_s, double run_s, double tau = kBoundedSlowdownTau) {
+  double s = turnaround_s / (run_s > tau ? run_s : tau);
+  return s > 1.0 ? s : 1.0;
+}
+
+// Metrics of one finished job, in seconds.
+struct JobMetrics {
+  double wait = 0, run = 0, turnaround = 0, bounded_slowdown = 0;
+};
+JobMetrics job_metrics(const JobSpec& spec, const JobRecord& record);
+
+struct Distribution {
+  double mean = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, max = 0;
+};
+// Summary of a sample (it is sorted in place). All zero for an empty sample.
+Distribution describe_distribution(std::vector<double>& values);
+// The q-quantile (0..1) of sorted values, interpolating linearly.
+double quantile_sorted(const std::vector<double>& sorted, double q);
+
+struct RunSummary {
+  int64_t jobs = 0, finished = 0, rejected = 0, failed = 0, unfinished = 0;
+  Distribution wait, turnaround, bounded_slowdown;  // over finished jobs, seconds
+  double makespan = 0;          // seconds
+  double utilisation = 0;       // cores
+  double gpu_utilisation = 0;   // GPUs (0 when the cluster has none)
+  int64_t preemptions = 0, migrations = 0;
+};
+RunSummary summarize(const EngineView& view);
+
+}  // namespace clustersim
