@@ -1,0 +1,167 @@
+#include "experiments/cli_options.hpp"
+
+#include <cmath>
+#include <iostream>
+#include <sstream>
+
+#include "sim/error.hpp"
+#include "traces/swf.hpp"
+#include "workloads/lublin.hpp"
+#include "workloads/poisson.hpp"
+#include "workloads/transforms.hpp"
+
+namespace clustersim::cli {
+
+void add_workload_options(po::options_description& d) {
+  d.add_options()
+      ("trace", po::value<std::string>(), "workload trace file (SWF: .swf)")
+      ("synthetic", po::value<std::string>(), "generate the workload instead: lublin or poisson")
+      ("jobs", po::value<int64_t>()->default_value(kDefaultJobs), "synthetic: number of jobs")
+      ("machine-procs", po::value<int64_t>()->default_value(kDefaultProcs), "synthetic: machine size in processors")
+      ("mean-interarrival", po::value<double>()->default_value(60.0), "poisson: mean inter-arrival time (s)")
+      ("mean-runtime", po::value<double>()->default_value(3600.0), "poisson: mean runtime (s)")
+      ("estimate-factor", po::value<double>()->default_value(1.0), "synthetic: walltime = runtime x U[1, f)")
+      ("seed", po::value<uint64_t>()->default_value(1), "seed for generators and random transforms")
+      ("swf-procs", po::value<std::string>()->default_value("allocated"),
+       "SWF processors: allocated (field 5, else 8), requested (8, else 5) or max")
+      ("swf-estimate", po::value<std::string>()->default_value("requested"),
+       "SWF estimate: requested (field 9, else the runtime) or runtime")
+      ("skip-failed", po::bool_switch(), "SWF: drop jobs with status 0 (failed)")
+      ("skip-cancelled", po::bool_switch(), "SWF: drop jobs with status 5 (cancelled)")
+      ("lenient", po::bool_switch(), "SWF: skip and count malformed lines instead of stopping")
+      ("offset", po::value<int64_t>()->default_value(0), "transform: skip this many jobs first")
+      ("take", po::value<int64_t>()->default_value(0), "transform: keep this many consecutive jobs (0: all)")
+      ("random-start", po::bool_switch(), "transform: with --take, start at a seeded random offset")
+      ("load-scale", po::value<double>()->default_value(1.0), "transform: multiply the load by compressing inter-arrival times");
+}
+
+void add_cluster_options(po::options_description& d) {
+  d.add_options()
+      ("procs", po::value<int64_t>(), "a processor pool of this many cores (default: the trace's MaxProcs, else MaxNodes)")
+      ("nodes", po::value<int64_t>(), "model nodes: this many identical nodes ...")
+      ("cores-per-node", po::value<int64_t>()->default_value(1), "... of this many cores each");
+}
+
+void add_engine_options(po::options_description& d) {
+  d.add_options()
+      ("sample-interval", po::value<double>()->default_value(-1), "time-series sample period in s (-1: about 1000 samples; 0: off)")
+      ("round-interval", po::value<double>()->default_value(0), "periodic scheduling round in s (0: none)")
+      ("check-invariants", po::bool_switch(), "check the engine's invariants after every instant (slower)");
+}
+
+std::string trace_path(const po::variables_map& vm) {
+  return vm.count("trace") ? vm["trace"].as<std::string>() : std::string();
+}
+
+static Workload base_workload(const po::variables_map& vm) {
+  if (vm.count("trace") && vm.count("synthetic"))
+    throw InputError("--trace and --synthetic: give one workload, not both");
+  if (vm.count("trace")) {
+    SwfOptions o;
+    o.procs = parse_procs_source(vm["swf-procs"].as<std::string>());
+    o.estimate = parse_estimate_source(vm["swf-estimate"].as<std::string>());
+    o.skip_failed = vm["skip-failed"].as<bool>();
+    o.skip_cancelled = vm["skip-cancelled"].as<bool>();
+    o.strict = !vm["lenient"].as<bool>();
+    return read_swf(vm["trace"].as<std::string>(), o);
+  }
+  std::string kind = vm.count("synthetic") ? vm["synthetic"].as<std::string>() : "lublin";
+  if (kind == "lublin") {
+    LublinConfig c;
+    c.jobs = vm["jobs"].as<int64_t>();
+    c.machine_procs = vm["machine-procs"].as<int64_t>();
+    c.seed = vm["seed"].as<uint64_t>();
+    c.estimate_factor = vm["estimate-factor"].as<double>();
+    return generate_lublin(c);
+  }
+  if (kind == "poisson") {
+    PoissonConfig c;
+    c.jobs = vm["jobs"].as<int64_t>();
+    c.machine_procs = vm["machine-procs"].as<int64_t>();
+    c.mean_interarrival_s = vm["mean-interarrival"].as<double>();
+    c.mean_runtime_s = vm["mean-runtime"].as<double>();
+    c.seed = vm["seed"].as<uint64_t>();
+    c.estimate_factor = vm["estimate-factor"].as<double>();
+    return generate_poisson(c);
+  }
+  throw InputError("--synthetic: expected lublin or poisson, got '" + kind + "'");
+}
+
+Workload load_workload(const po::variables_map& vm) {
+  Workload w = base_workload(vm);
+  int64_t offset = vm["offset"].as<int64_t>(), n = vm["take"].as<int64_t>();
+  if (offset < 0) throw InputError("--offset: must be >= 0, got " + std::to_string(offset));
+  if (n < 0) throw InputError("--take: must be >= 0, got " + std::to_string(n));
+  if (vm["random-start"].as<bool>()) {
+    if (n == 0) throw InputError("--random-start: needs --take N");
+    w = take_random(w, n, vm["seed"].as<uint64_t>());
+  } else if (offset > 0 || n > 0) {
+    int64_t avail = static_cast<int64_t>(w.jobs.size()) - offset;
+    w = take(w, n > 0 ? n : std::max<int64_t>(0, avail), offset);
+  }
+  double scale = vm["load-scale"].as<double>();
+  if (!(scale > 0) || !std::isfinite(scale)) throw InputError("--load-scale: must be > 0, got " + std::to_string(scale));
+  if (scale != 1.0) w = scale_load(w, scale);
+  return w;
+}
+
+Cluster make_cluster(const po::variables_map& vm, const Workload& w) {
+  int64_t cores = vm["cores-per-node"].as<int64_t>();
+  if (cores < 1) throw InputError("--cores-per-node: must be >= 1, got " + std::to_string(cores));
+  if (vm.count("nodes")) {
+    if (vm.count("procs")) throw InputError("--procs and --nodes: give one machine size, not both");
+    int64_t nodes = vm["nodes"].as<int64_t>();
+    if (nodes < 1) throw InputError("--nodes: must be >= 1, got " + std::to_string(nodes));
+    return Cluster::homogeneous(nodes, Resources{cores, 0, 0});
+  }
+  int64_t procs = vm.count("procs") ? vm["procs"].as<int64_t>() : w.machine.processors();
+  if (vm.count("procs") && procs < 1) throw InputError("--procs: must be >= 1, got " + std::to_string(procs));
+  if (procs < 1)
+    throw InputError(w.name + ": the trace gives no machine size (no MaxProcs or MaxNodes header): use --procs N");
+  return Cluster::homogeneous(1, Resources{procs, 0, 0}, "pool");
+}
+
+EngineConfig make_engine_config(const po::variables_map& vm) {
+  EngineConfig c;
+  double round = vm["round-interval"].as<double>();
+  if (round < 0 || !std::isfinite(round)) throw InputError("--round-interval: must be >= 0");
+  c.round_interval = Time::from_seconds_ceil(round);
+  c.check_invariants = vm["check-invariants"].as<bool>();
+  return c;
+}
+
+std::string config_text(const po::variables_map& vm) {
+  std::ostringstream s;
+  for (const auto& [key, value] : vm) {
+    s << key << " = ";
+    const auto& v = value.value();
+    if (auto p = boost::any_cast<std::string>(&v)) s << '"' << *p << '"';
+    else if (auto n = boost::any_cast<int64_t>(&v)) s << *n;
+    else if (auto u = boost::any_cast<uint64_t>(&v)) s << *u;
+    else if (auto d = boost::any_cast<double>(&v)) s << *d;
+    else if (auto b = boost::any_cast<bool>(&v)) s << (*b ? "true" : "false");
+    else if (auto l = boost::any_cast<std::vector<std::string>>(&v)) {
+      s << "[";
+      for (size_t i = 0; i < l->size(); ++i) s << (i ? ", " : "") << '"' << (*l)[i] << '"';
+      s << "]";
+    }
+    s << "\n";
+  }
+  return s.str();
+}
+
+bool parse(int argc, char** argv, const po::options_description& d, po::variables_map& vm, const char* usage,
+           const po::positional_options_description* pos) {
+  po::command_line_parser parser(argc, argv);
+  parser.options(d);
+  if (pos) parser.positional(*pos);
+  po::store(parser.run(), vm);
+  if (vm.count("help")) {
+    std::cout << usage << "\n\n" << d << "\n";
+    return false;
+  }
+  po::notify(vm);
+  return true;
+}
+
+}  // namespace clustersim::cli

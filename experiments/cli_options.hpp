@@ -1,0 +1,36 @@
+#pragma once
+// Command-line options shared by the subcommands: where the workload comes from (a trace or
+// a generator, plus transforms), the cluster, and the engine settings.
+#include <boost/program_options.hpp>
+#include <string>
+
+#include "sim/cluster.hpp"
+#include "sim/engine.hpp"
+#include "sim/workload.hpp"
+
+namespace clustersim::cli {
+
+namespace po = boost::program_options;
+
+void add_workload_options(po::options_description& d);
+void add_cluster_options(po::options_description& d);
+void add_engine_options(po::options_description& d);
+
+// The built-in default workload: the Lublin-Feitelson model, 10,000 jobs on 256 processors.
+inline constexpr int64_t kDefaultJobs = 10000;
+inline constexpr int64_t kDefaultProcs = 256;
+
+// Loads or generates the workload and applies the transforms. Errors name the option.
+Workload load_workload(const po::variables_map& vm);
+// The trace path if the workload is a file, else empty.
+std::string trace_path(const po::variables_map& vm);
+// The cluster from --procs / --nodes / --cores-per-node, else the workload's machine.
+Cluster make_cluster(const po::variables_map& vm, const Workload& w);
+EngineConfig make_engine_config(const po::variables_map& vm);
+// "key = value" lines of every option given or defaulted: the config text kept in /meta.
+std::string config_text(const po::variables_map& vm);
+// Parses argv for a subcommand; prints help and returns false when --help was asked.
+bool parse(int argc, char** argv, const po::options_description& d, po::variables_map& vm,
+           const char* usage, const po::positional_options_description* pos = nullptr);
+
+}  // namespace clustersim::cli

@@ -1,0 +1,166 @@
+#include "experiments/commands.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "experiments/cli_options.hpp"
+#include "experiments/runner.hpp"
+#include "experiments/table.hpp"
+#include "policies/params.hpp"
+#include "policies/registry.hpp"
+#include "sim/error.hpp"
+#include "workloads/stats.hpp"
+
+namespace clustersim::cli {
+
+static RunMeta base_meta(const po::variables_map& vm, const Workload& w) {
+  RunMeta m;
+  m.tool_version = CLUSTERSIM_VERSION;
+  m.git_revision = CLUSTERSIM_GIT_REVISION;
+  m.config_text = config_text(vm);
+  m.trace_name = w.name;
+  std::string path = trace_path(vm);
+  m.trace_checksum = path.empty() ? "" : "fnv1a64:" + file_checksum(path);
+  m.seed = vm["seed"].as<uint64_t>();
+  return m;
+}
+
+static void report_loading(const Workload& w) {
+  if (w.skipped_total() > 0) {
+    std::cerr << w.name << ": " << w.jobs.size() << " jobs loaded, " << w.skipped_total() << " records skipped (";
+    bool first = true;
+    for (const auto& [why, n] : w.skipped) { std::cerr << (first ? "" : ", ") << why << ": " << n; first = false; }
+    std::cerr << ")\n";
+  }
+  for (const auto& msg : w.warnings) std::cerr << "warning: " << msg << "\n";
+}
+
+static std::map<std::string, std::string> params_from(const po::variables_map& vm) {
+  std::map<std::string, std::string> p;
+  if (vm.count("param"))
+    for (const auto& item : vm["param"].as<std::vector<std::string>>())
+      for (const auto& [k, v] : parse_param_list(item)) p[k] = v;
+  return p;
+}
+
+int cmd_run(int argc, char** argv) {
+  po::options_description d("clustersim run: replay one workload under one policy");
+  d.add_options()("help,h", "show this help")
+      ("policy", po::value<std::string>()->default_value("easy"), "policy name (see `clustersim policies`)")
+      ("param", po::value<std::vector<std::string>>()->composing(), "policy parameter key=value (repeatable)")
+      ("out", po::value<std::string>(), "write the run to this HDF5 file")
+      ("quiet,q", po::bool_switch(), "print nothing but errors");
+  add_workload_options(d);
+  add_cluster_options(d);
+  add_engine_options(d);
+  po::variables_map vm;
+  if (!parse(argc, argv, d, vm, "usage: clustersim run [--trace FILE.swf | --synthetic lublin|poisson] [--policy NAME] [--out FILE.h5]"))
+    return 0;
+  RunSetup s;
+  s.workload = load_workload(vm);
+  if (!vm["quiet"].as<bool>()) report_loading(s.workload);
+  s.cluster = make_cluster(vm, s.workload);
+  s.policy = vm["policy"].as<std::string>();
+  s.policy_params = params_from(vm);
+  s.engine = make_engine_config(vm);
+  s.sample_interval_s = vm["sample-interval"].as<double>();
+  s.meta = base_meta(vm, s.workload);
+  if (vm.count("out")) s.out_path = vm["out"].as<std::string>();
+  s.progress = isatty(STDERR_FILENO) && !vm["quiet"].as<bool>();
+  std::string name = s.workload.name, cluster = describe_cluster(s.cluster), policy = s.policy;
+  RunOutcome o = run_simulation(std::move(s));
+  if (!vm["quiet"].as<bool>()) {
+    std::cout << name << " on " << cluster << "\n" << format_table({{policy, o}});
+    if (!o.rejections.empty())
+      std::cout << o.rejections.size() << " jobs rejected (first: job " << o.rejections[0].first << ": "
+                << o.rejections[0].second << ")\n";
+    if (o.summary.unfinished > 0) std::cout << o.summary.unfinished << " jobs never finished\n";
+    if (vm.count("out")) std::cout << "wrote " << vm["out"].as<std::string>() << "\n";
+  }
+  return 0;
+}
+
+int cmd_compare(int argc, char** argv) {
+  po::options_description d("clustersim compare: several policies on one workload (default: the built-in "
+                             "Lublin-Feitelson workload, 10,000 jobs on 256 processors, seed 1)");
+  d.add_options()("help,h", "show this help")
+      ("policies", po::value<std::string>()->default_value("fcfs,sjf,rr,easy,easy-sjf"), "comma-separated policy names")
+      ("out-dir", po::value<std::string>(), "write one HDF5 file per policy into this folder")
+      ("quiet,q", po::bool_switch(), "print only the table");
+  add_workload_options(d);
+  add_cluster_options(d);
+  add_engine_options(d);
+  po::variables_map vm;
+  if (!parse(argc, argv, d, vm, "usage: clustersim compare [workload options] [--policies a,b] [--out-dir DIR]")) return 0;
+  Workload w = load_workload(vm);
+  if (!vm["quiet"].as<bool>()) report_loading(w);
+  Cluster cluster = make_cluster(vm, w);
+  std::vector<std::string> names;
+  {
+    std::string list = vm["policies"].as<std::string>();
+    size_t i = 0;
+    while (i <= list.size()) {
+      size_t j = list.find(',', i);
+      if (j == std::string::npos) j = list.size();
+      if (j > i) names.push_back(list.substr(i, j - i));
+      i = j + 1;
+    }
+  }
+  for (const auto& n : names) PolicyRegistry::builtin().make(n);  // unknown names fail before any run
+  std::string out_dir = vm.count("out-dir") ? vm["out-dir"].as<std::string>() : "";
+  if (!out_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    if (ec) throw InputError(out_dir + ": cannot create the output folder: " + ec.message());
+  }
+  std::vector<std::pair<std::string, RunOutcome>> rows;
+  for (const auto& n : names) {
+    RunSetup s;
+    s.workload = w;
+    s.cluster = cluster;
+    s.policy = n;
+    s.engine = make_engine_config(vm);
+    s.sample_interval_s = vm["sample-interval"].as<double>();
+    s.meta = base_meta(vm, w);
+    if (!out_dir.empty()) s.out_path = out_dir + "/" + n + ".h5";
+    s.progress = isatty(STDERR_FILENO) && !vm["quiet"].as<bool>();
+    rows.emplace_back(n, run_simulation(std::move(s)));
+  }
+  if (!vm["quiet"].as<bool>()) std::cout << w.name << " (" << w.jobs.size() << " jobs) on " << describe_cluster(cluster) << "\n";
+  std::cout << format_table(rows);
+  if (!out_dir.empty() && !vm["quiet"].as<bool>()) std::cout << "wrote " << names.size() << " HDF5 files to " << out_dir << "/\n";
+  return 0;
+}
+
+int cmd_info(int argc, char** argv) {
+  po::options_description d("clustersim info: statistics of a workload (a trace file or a generator)");
+  d.add_options()("help,h", "show this help");
+  add_workload_options(d);
+  add_cluster_options(d);
+  po::positional_options_description pos;
+  pos.add("trace", 1);
+  po::variables_map vm;
+  if (!parse(argc, argv, d, vm, "usage: clustersim info FILE.swf | clustersim info --synthetic lublin", &pos)) return 0;
+  Workload w = load_workload(vm);
+  report_loading(w);
+  int64_t procs = vm.count("procs") ? vm["procs"].as<int64_t>() : w.machine.processors();
+  if (vm.count("nodes")) procs = vm["nodes"].as<int64_t>() * vm["cores-per-node"].as<int64_t>();
+  std::cout << w.name << "\n" << format_stats(compute_stats(w, procs));
+  return 0;
+}
+
+int cmd_policies(int argc, char** argv) {
+  po::options_description d("clustersim policies: list the policies and their parameters");
+  d.add_options()("help,h", "show this help");
+  po::variables_map vm;
+  if (!parse(argc, argv, d, vm, "usage: clustersim policies")) return 0;
+  for (const auto& p : PolicyRegistry::builtin().all()) {
+    std::cout << p.name << "\n    " << p.description << "\n";
+    for (const auto& a : p.params) std::cout << "    --param " << a.name << "=" << a.default_value << "    " << a.description << "\n";
+  }
+  return 0;
+}
+
+}  // namespace clustersim::cli

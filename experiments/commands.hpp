@@ -1,0 +1,11 @@
+#pragma once
+// The clustersim subcommands. Each returns the process exit code; errors are thrown and
+// printed on one line by main.
+namespace clustersim::cli {
+
+int cmd_run(int argc, char** argv);       // one policy on one workload
+int cmd_compare(int argc, char** argv);   // several policies on one workload, a table
+int cmd_info(int argc, char** argv);      // statistics of a trace or generated workload
+int cmd_policies(int argc, char** argv);  // the policy registry
+
+}  // namespace clustersim::cli

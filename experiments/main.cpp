@@ -1,0 +1,55 @@
+// clustersim: the command-line program. `clustersim SUBCOMMAND --help` documents each one.
+#include <boost/program_options/errors.hpp>
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "experiments/commands.hpp"
+#include "policies/params.hpp"
+#include "sim/error.hpp"
+
+namespace {
+
+const char* kUsage =
+    "clustersim: a discrete-event simulator of compute clusters for scheduling research\n\n"
+    "usage: clustersim SUBCOMMAND [options]   (SUBCOMMAND --help for its options)\n\n"
+    "subcommands:\n"
+    "  run        replay one workload under one policy, optionally writing HDF5 (--out)\n"
+    "  compare    several policies on one workload, a comparison table (default: built-in workload)\n"
+    "  info       statistics of a trace or a generated workload\n"
+    "  policies   the available policies and their parameters\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace clustersim;
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string cmd = argv[1];
+  try {
+    // Subcommands parse argv[1..]: argv[1] (the subcommand) plays the program name.
+    if (cmd == "run") return cli::cmd_run(argc - 1, argv + 1);
+    if (cmd == "compare") return cli::cmd_compare(argc - 1, argv + 1);
+    if (cmd == "info") return cli::cmd_info(argc - 1, argv + 1);
+    if (cmd == "policies") return cli::cmd_policies(argc - 1, argv + 1);
+    std::string msg = "clustersim: unknown subcommand '" + cmd + "'";
+    std::string near = closest_match(cmd, {"run", "compare", "info", "policies"});
+    if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+    std::cerr << msg << "; see clustersim --help\n";
+    return 2;
+  } catch (const boost::program_options::error& e) {
+    std::cerr << "clustersim " << cmd << ": " << e.what() << " (see clustersim " << cmd << " --help)\n";
+    return 2;
+  } catch (const InputError& e) {
+    std::cerr << "clustersim " << cmd << ": error: " << e.what() << "\n";
+    return 1;
+  } catch (const DecisionError& e) {
+    std::cerr << "clustersim " << cmd << ": policy error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "clustersim " << cmd << ": internal error: " << e.what() << "\n";
+    return 3;
+  }
+}

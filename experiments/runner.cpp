@@ -1,0 +1,89 @@
+#include "experiments/runner.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <optional>
+
+#include "experiments/progress.hpp"
+#include "policies/registry.hpp"
+#include "sim/error.hpp"
+
+namespace clustersim {
+
+std::string format_params(const std::map<std::string, std::string>& params) {
+  std::string s;
+  for (const auto& [k, v] : params) s += (s.empty() ? "" : ",") + k + "=" + v;
+  return s;
+}
+
+std::string describe_cluster(const Cluster& c) {
+  std::string s;
+  for (uint32_t t = 0; t < c.node_types().size(); ++t) {
+    const NodeType& nt = c.node_types()[t];
+    if (!s.empty()) s += "; ";
+    s += std::to_string(c.nodes_of_type(t)) + " x " + nt.name + " " + nt.capacity.to_string();
+    if (!nt.gpu_model.empty()) s += " " + nt.gpu_model;
+  }
+  return s;
+}
+
+std::string file_checksum(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open for checksum");
+  uint64_t h = 1469598103934665603ull;
+  char buf[1 << 16];
+  while (in) {
+    in.read(buf, sizeof buf);
+    for (std::streamsize i = 0; i < in.gcount(); ++i) {
+      h ^= static_cast<unsigned char>(buf[i]);
+      h *= 1099511628211ull;
+    }
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
+static Time auto_sample_interval(const Workload& w) {
+  double span = w.span().seconds();
+  return Time::from_seconds(std::max<int64_t>(1, static_cast<int64_t>(std::ceil(span / 1000.0))));
+}
+
+RunOutcome run_simulation(RunSetup setup) {
+  auto policy = PolicyRegistry::builtin().make(setup.policy, setup.policy_params);
+  if (setup.sample_interval_s < 0) setup.engine.sample_interval = auto_sample_interval(setup.workload);
+  else setup.engine.sample_interval = Time::from_seconds_ceil(setup.sample_interval_s);
+  setup.meta.policy_name = setup.policy;
+  setup.meta.policy_params = format_params(setup.policy_params);
+  setup.meta.cluster_description = describe_cluster(setup.cluster);
+
+  // The writer is opened before the run so that an unwritable path fails up front.
+  std::unique_ptr<Hdf5RunWriter> writer;
+  if (!setup.out_path.empty()) writer = std::make_unique<Hdf5RunWriter>(setup.out_path, setup.meta);
+
+  Engine engine(std::move(setup.cluster), std::move(setup.workload.jobs), setup.engine);
+  if (writer) engine.add_observer(writer.get());
+  std::optional<ProgressLine> progress;
+  if (setup.progress) {
+    progress.emplace(setup.policy);
+    engine.add_observer(&*progress);
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  engine.run(*policy);  // on an exception the writer's destructor flushes and closes the file
+  RunOutcome out;
+  out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (writer) {
+    writer->set_wall_time(out.wall_seconds);
+    writer->close();
+  }
+  out.summary = summarize(engine);
+  out.events = engine.events_processed();
+  out.decision_points = engine.decision_points();
+  for (const auto& [j, why] : engine.rejections()) out.rejections.emplace_back(engine.spec(j).trace_id, why);
+  return out;
+}
+
+}  // namespace clustersim

@@ -1,0 +1,49 @@
+#pragma once
+// One simulation run from a description: workload, cluster, policy by name, engine settings,
+// output file. The CLI's run and compare commands and the Python bindings all go through it.
+#include <map>
+#include <string>
+
+#include "output/hdf5_writer.hpp"
+#include "sim/cluster.hpp"
+#include "sim/engine.hpp"
+#include "sim/metrics.hpp"
+#include "sim/workload.hpp"
+
+namespace clustersim {
+
+struct RunSetup {
+  Workload workload;
+  Cluster cluster;
+  std::string policy = "easy";
+  std::map<std::string, std::string> policy_params;
+  EngineConfig engine;
+  // Time-series samples: < 0 means automatic (about 1,000 samples over the arrival span,
+  // at least 1 s apart); 0 turns them off. Overrides engine.sample_interval.
+  double sample_interval_s = -1;
+  std::string out_path;  // empty: write no file
+  RunMeta meta;          // policy fields are filled in by run_simulation
+  bool progress = false; // a progress line on stderr
+};
+
+struct RunOutcome {
+  RunSummary summary;
+  double wall_seconds = 0;
+  int64_t events = 0;
+  int64_t decision_points = 0;
+  std::vector<std::pair<int64_t, std::string>> rejections;  // trace job id, reason
+};
+
+// Runs to the end. Bad input (unknown policy, bad parameter, unwritable output) throws
+// InputError before the simulation starts; a refused decision throws DecisionError after the
+// output file has been closed with every record written so far.
+RunOutcome run_simulation(RunSetup setup);
+
+// "k=v,k=v" in key order.
+std::string format_params(const std::map<std::string, std::string>& params);
+// A one-line description of a cluster ("1 node x {cores=256...}").
+std::string describe_cluster(const Cluster& c);
+// FNV-1a 64-bit checksum of a file's bytes, as 16 hex digits (the trace checksum in /meta).
+std::string file_checksum(const std::string& path);
+
+}  // namespace clustersim

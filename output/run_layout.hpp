@@ -1,0 +1,64 @@
+#pragma once
+// Internal: the schema of a run file, in one place. Which groups exist, the columns of each
+// table with their types, units and descriptions, and the /meta and /summary attributes.
+// docs/hdf5-format.md documents the same layout for readers; keep them in step (and bump
+// kFormatVersion when a reader would have to change).
+#include <string>
+#include <vector>
+
+#include "output/column.hpp"
+#include "output/hdf5_writer.hpp"
+#include "sim/metrics.hpp"
+
+namespace clustersim::h5 {
+
+constexpr int64_t kFormatVersion = 1;
+
+// /jobs: one row per job.
+struct JobsColumns {
+  Column<int64_t> id, index;
+  Column<double> submit, start, end, wait, run, turnaround, bounded_slowdown;
+  Column<int64_t> tasks, cores, gpu_milli, mem_mib;
+  Column<int32_t> user;
+  Column<int8_t> state;
+  Column<int32_t> first_node, num_nodes, preemptions;
+  Column<double> estimate;
+};
+
+// /jobs_rejected: one row per rejected job.
+struct RejectedColumns {
+  Column<int64_t> id;
+  StringColumn reason;
+};
+
+// /timeseries: one row per sample.
+struct TimeseriesColumns {
+  Column<double> time;
+  Column<int64_t> used_cores, used_gpu_milli, used_mem_mib;
+  Column<double> utilisation;
+  Column<int64_t> queue_length, running_jobs, finished_jobs;
+};
+
+struct RunLayout {
+  Handle meta, jobs_group, rejected_group, timeseries_group, summary_group;
+  JobsColumns jobs;
+  RejectedColumns rejected;
+  TimeseriesColumns timeseries;
+  std::vector<ColumnBase*> columns;  // every column, for flushes
+
+  // Creates every group and empty column in `file`, and /meta from `meta` (wall_time_s NaN,
+  // run_complete 0 until the run ends).
+  void create(hid_t file, const RunMeta& meta, int deflate_level, const std::string& path);
+  void write_summary(const RunSummary& summary, const std::string& path);
+  // Closes every dataset and group (the file stays open).
+  void close();
+
+ private:
+  void create_columns(int deflate_level, const std::string& path);
+  void write_meta(const RunMeta& meta, const std::string& path);
+};
+
+// "0=pending,1=queued,...": the /jobs/state attribute `states`.
+std::string job_state_names();
+
+}  // namespace clustersim::h5
