@@ -1,5 +1,6 @@
 #include "sim/cluster.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <stdexcept>
 
@@ -120,6 +121,11 @@ bool Cluster::find_placement(int64_t tasks, const Resources& per_task, Placement
 std::string Cluster::check_placement(int64_t tasks, const Resources& per_task,
                                      std::span<const Slot> placement) const {
   int64_t sum = 0;
+  if (seen_.size() != nodes_.size()) seen_.assign(nodes_.size(), 0);
+  if (++check_gen_ == 0) {  // wrapped around: reset the stamps
+    std::fill(seen_.begin(), seen_.end(), 0);
+    check_gen_ = 1;
+  }
   for (size_t i = 0; i < placement.size(); ++i) {
     const Slot& s = placement[i];
     if (!s.node.valid() || s.node.value() >= nodes_.size())
@@ -127,9 +133,9 @@ std::string Cluster::check_placement(int64_t tasks, const Resources& per_task,
              std::to_string(nodes_.size()) + " nodes)";
     if (s.tasks <= 0) return "node " + std::to_string(s.node.value()) + " gets " +
                              std::to_string(s.tasks) + " tasks";
-    for (size_t j = 0; j < i; ++j)
-      if (placement[j].node == s.node)
-        return "node " + std::to_string(s.node.value()) + " appears twice in the placement";
+    if (seen_[s.node.value()] == check_gen_)
+      return "node " + std::to_string(s.node.value()) + " appears twice in the placement";
+    seen_[s.node.value()] = check_gen_;
     const Node& node = nodes_[s.node.value()];
     if (!node.up) return "node " + std::to_string(s.node.value()) + " is down";
     Resources need = per_task * s.tasks;

@@ -102,6 +102,10 @@ class Cluster {
   std::vector<uint64_t> has_free_;  // bit n: node n is up and has some free resource
   Resources total_capacity_, up_capacity_, free_;
   uint32_t rr_cursor_ = 0;           // where the next round-robin placement starts
+  // Scratch for check_placement's duplicate test: node n was seen in this check if
+  // seen_[n] == check_gen_ (O(k) for a placement over k nodes).
+  mutable std::vector<uint32_t> seen_;
+  mutable uint32_t check_gen_ = 0;
 };
 
 }  // namespace clustersim

@@ -62,7 +62,8 @@ class Engine : public EngineView {
  private:
   friend class Decisions;
   // Decisions (validated; throw DecisionError).
-  void start(JobId job, std::span<const Slot> placement);
+  // `trusted`: the placement comes from the cluster's own find_placement on the current state.
+  void start(JobId job, std::span<const Slot> placement, bool trusted = false);
   void start_with(JobId job, PlacementStrategy strategy);
   bool try_start_with(JobId job, PlacementStrategy strategy);
   void preempt(JobId job);
