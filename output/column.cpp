@@ -136,9 +136,9 @@ void compress_one(ChunkJob& job, std::vector<unsigned char>& shuffled) {
   job.out.resize(job.ok ? size : 0);
 }
 
-}  // namespace
-
+// Compresses the jobs on up to `threads` threads, the caller's included.
 void compress_chunks(std::vector<ChunkJob>& jobs, int threads) {
+  size_t workers = std::min<size_t>(jobs.size(), static_cast<size_t>(std::max(threads, 1)));
   std::atomic<size_t> next{0};
   auto work = [&]() noexcept {
     std::vector<unsigned char> shuffled;
@@ -150,17 +150,18 @@ void compress_chunks(std::vector<ChunkJob>& jobs, int threads) {
       }
     }
   };
-  size_t helpers = std::min<size_t>(jobs.size(), static_cast<size_t>(std::max(threads, 1))) - (jobs.empty() ? 0 : 1);
-  std::vector<std::jthread> pool;
-  for (size_t t = 0; t < helpers; ++t) {
+  std::vector<std::jthread> helpers;
+  for (size_t w = 1; w < workers; ++w) {
     try {
-      pool.emplace_back(work);
+      helpers.emplace_back(work);
     } catch (const std::system_error&) {  // no thread to be had: fewer helpers
       break;
     }
   }
   work();
-}  // the jthreads join here
+}  // the helpers join here
+
+}  // namespace
 
 void flush_columns(const std::vector<ColumnBase*>& columns, int threads) {
   std::vector<ChunkJob> jobs;

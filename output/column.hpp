@@ -36,11 +36,9 @@ struct ChunkJob {
   bool ok = false;  // false: compression failed; the rows go through H5Dwrite instead
 };
 
-// Compresses the jobs on up to `threads` threads (the calling one included).
-void compress_chunks(std::vector<ChunkJob>& jobs, int threads);
-
-// Appends every column's buffered rows: whole chunks are compressed in parallel across all
-// columns, the rest (and string columns) is written through HDF5's filters.
+// Appends every column's buffered rows: whole chunks are compressed on up to `threads`
+// threads (the caller's included) across all columns; the rest, and string columns, is
+// written through HDF5's own filters.
 void flush_columns(const std::vector<ColumnBase*>& columns, int threads);
 
 class ColumnBase {

@@ -42,8 +42,8 @@ struct RunSummary {
   int64_t jobs = 0, finished = 0, rejected = 0, failed = 0, unfinished = 0;
   Distribution wait, turnaround, bounded_slowdown;  // over finished jobs, seconds
   double makespan = 0;          // seconds
-  double utilisation = 0;       // cores
-  double gpu_utilisation = 0;   // GPUs (0 when the cluster has none)
+  double utilisation = 0;       // fraction (0..1) of the cores over the makespan
+  double gpu_utilisation = 0;   // fraction (0..1) of the GPUs (0 when the cluster has none)
   int64_t preemptions = 0, migrations = 0;
 };
 RunSummary summarize(const EngineView& view);
