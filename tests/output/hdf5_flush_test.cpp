@@ -17,28 +17,13 @@
 #include "sim/engine.hpp"
 #include "sim/error.hpp"
 #include "support/builders.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace clustersim;
 using namespace clustersim::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("clustersim-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  ~TempDir() { fs::remove_all(dir_); }
-  std::string file(const std::string& name) const { return (dir_ / name).string(); }
-
- private:
-  fs::path dir_;
-};
 
 // Rows end in this order: J9 rejected at t3, then J1, J2, J3, J4 finish at 10, 15, 18, 35.
 std::vector<JobSpec> small_case() {

@@ -19,6 +19,7 @@
 #include "sim/error.hpp"
 #include "sim/metrics.hpp"
 #include "support/builders.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace clustersim;
 using namespace clustersim::testing;
@@ -27,22 +28,6 @@ namespace fs = std::filesystem;
 namespace {
 
 // A fresh folder per test, removed at the end.
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("clustersim-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  ~TempDir() { fs::remove_all(dir_); }
-  std::string file(const std::string& name) const { return (dir_ / name).string(); }
-
- private:
-  fs::path dir_;
-};
-
 // Four processors. J1 (t0, 10 s, 2p), J2 (t0, 5 s, 4p), J3 (t1, 3 s, 2p), J4 (t2, 20 s, 1p)
 // and J9 (t3, 8p: never fits, rejected). Under FCFS: starts 0, 10, 15, 15; ends 10, 15, 18, 35.
 std::vector<JobSpec> small_case() {
