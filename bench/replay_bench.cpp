@@ -15,6 +15,14 @@ namespace {
 
 using namespace clustersim;
 
+// One replay of `specs` under `policy`; adds to the event and job counts.
+void replay(Engine& e, const char* policy, int64_t& events, int64_t& jobs) {
+  auto p = PolicyRegistry::builtin().make(policy);
+  e.run(*p);
+  events += e.events_processed();
+  jobs += static_cast<int64_t>(e.num_jobs());
+}
+
 void report(benchmark::State& st, int64_t events, int64_t jobs, double bsld) {
   st.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
   st.counters["jobs/s"] = benchmark::Counter(static_cast<double>(jobs), benchmark::Counter::kIsRate);
@@ -30,10 +38,7 @@ void BM_Lublin100ParseAndReplay(benchmark::State& st, const char* policy) {
     Workload w = parse_swf(text, "lublin_256x100");
     Cluster c = Cluster::homogeneous(1, Resources{w.machine.processors(), 0, 0});
     Engine e(std::move(c), std::move(w.jobs));
-    auto p = PolicyRegistry::builtin().make(policy);
-    e.run(*p);
-    events += e.events_processed();
-    jobs += static_cast<int64_t>(e.num_jobs());
+    replay(e, policy, events, jobs);
     st.PauseTiming();
     bsld = summarize(e).bounded_slowdown.mean;
     st.ResumeTiming();
@@ -52,10 +57,7 @@ void BM_Lublin100Replay(benchmark::State& st, const char* policy) {
     std::vector<JobSpec> specs = w.jobs;
     st.ResumeTiming();
     Engine e(Cluster::homogeneous(1, Resources{w.machine.processors(), 0, 0}), std::move(specs));
-    auto p = PolicyRegistry::builtin().make(policy);
-    e.run(*p);
-    events += e.events_processed();
-    jobs += static_cast<int64_t>(e.num_jobs());
+    replay(e, policy, events, jobs);
   }
   report(st, events, jobs, 0);
 }
@@ -80,10 +82,7 @@ void BM_Synthetic1MOn10kNodes(benchmark::State& st, const char* policy) {
     std::vector<JobSpec> specs = w.jobs;
     st.ResumeTiming();
     Engine e(Cluster::homogeneous(10'000, Resources{1, 0, 0}), std::move(specs));
-    auto p = PolicyRegistry::builtin().make(policy);
-    e.run(*p);
-    events += e.events_processed();
-    jobs += static_cast<int64_t>(e.num_jobs());
+    replay(e, policy, events, jobs);
     st.PauseTiming();
     bsld = summarize(e).bounded_slowdown.mean;
     st.ResumeTiming();

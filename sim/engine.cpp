@@ -196,6 +196,13 @@ void Engine::accrue(JobRecord& r) const {
   }
 }
 
+double Engine::rate_on(JobId j, std::span<const Slot> placement) const {
+  double rate = speed_ ? speed_->rate(*this, j, placement) : 1.0;
+  if (!(rate > 0) || !std::isfinite(rate))
+    throw InvariantError("speed model gave job " + describe(j) + " rate " + std::to_string(rate));
+  return rate;
+}
+
 void Engine::plan_finish(JobId j) {
   JobRecord& r = records_[j.value()];
   ++r.version;
@@ -221,9 +228,7 @@ void Engine::start(JobId j, std::span<const Slot> placement, bool trusted) {
   r.last_start = now_;
   ++n_running_;
   r.progress_from = now_ + (resumed ? config_.restore_delay : Time::zero());
-  r.rate = speed_ ? speed_->rate(*this, j, placement) : 1.0;
-  if (!(r.rate > 0) || !std::isfinite(r.rate))
-    throw InvariantError("speed model gave job " + describe(j) + " rate " + std::to_string(r.rate));
+  r.rate = rate_on(j, placement);
   double done = static_cast<double>(s.runtime.us()) - r.remaining_us;
   int64_t est_left = std::max<int64_t>(0, s.walltime.us() - static_cast<int64_t>(done));
   r.expected_end = now_ + Time::from_us(est_left);
@@ -307,9 +312,7 @@ void Engine::migrate(JobId j, std::span<const Slot> placement_new) {
   placements_[r.placement].assign(placement_new.begin(), placement_new.end());
   ++r.migrations;
   r.progress_from = std::max(now_, r.progress_from) + config_.restore_delay;
-  r.rate = speed_ ? speed_->rate(*this, j, placement_new) : 1.0;
-  if (!(r.rate > 0) || !std::isfinite(r.rate))
-    throw InvariantError("speed model gave job " + describe(j) + " rate " + std::to_string(r.rate));
+  r.rate = rate_on(j, placement_new);
   plan_finish(j);
   ++changes_;
 }

@@ -76,6 +76,7 @@ class Engine : public EngineView {
   void submit(JobId job);
   void complete(JobId job);
   void plan_finish(JobId job);
+  double rate_on(JobId job, std::span<const Slot> placement) const;  // checked speed-model rate
   void accrue(JobRecord& r) const;
   void insert_running(JobId job);
   void erase_running(JobId job);
