@@ -7,5 +7,6 @@ int cmd_run(int argc, char** argv);       // one policy on one workload
 int cmd_compare(int argc, char** argv);   // several policies on one workload, a table
 int cmd_info(int argc, char** argv);      // statistics of a trace or generated workload
 int cmd_policies(int argc, char** argv);  // the policy registry
+int cmd_reproduce(int argc, char** argv); // a published table under another simulator's protocol
 
 }  // namespace clustersim::cli

@@ -17,7 +17,8 @@ const char* kUsage =
     "  run        replay one workload under one policy, optionally writing HDF5 (--out)\n"
     "  compare    several policies on one workload, a comparison table (default: built-in workload)\n"
     "  info       statistics of a trace or a generated workload\n"
-    "  policies   the available policies and their parameters\n";
+    "  policies   the available policies and their parameters\n"
+    "  reproduce  re-compute a published table under its simulator's protocol (rlscheduler)\n";
 
 }  // namespace
 
@@ -34,8 +35,9 @@ int main(int argc, char** argv) {
     if (cmd == "compare") return cli::cmd_compare(argc - 1, argv + 1);
     if (cmd == "info") return cli::cmd_info(argc - 1, argv + 1);
     if (cmd == "policies") return cli::cmd_policies(argc - 1, argv + 1);
+    if (cmd == "reproduce") return cli::cmd_reproduce(argc - 1, argv + 1);
     std::string msg = "clustersim: unknown subcommand '" + cmd + "'";
-    std::string near = closest_match(cmd, {"run", "compare", "info", "policies"});
+    std::string near = closest_match(cmd, {"run", "compare", "info", "policies", "reproduce"});
     if (!near.empty()) msg += " (did you mean '" + near + "'?)";
     std::cerr << msg << "; see clustersim --help\n";
     return 2;

@@ -6,7 +6,9 @@ packages=(
   cmake ninja-build g++ ccache pkg-config
   libboost-graph-dev libboost-program-options-dev libeigen3-dev libhdf5-dev
   libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev
+  pybind11-dev python3-dev
   python3-h5py python3-numpy python3-pandas python3-matplotlib python3-pytest
+  python3-nbconvert python3-ipykernel
   libopenblas0-pthread
 )
 missing=()
