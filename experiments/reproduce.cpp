@@ -1,14 +1,13 @@
 // clustersim reproduce PROFILE: a published table re-computed under another simulator's
 // protocol (compat/). Today: rlscheduler (Zhang et al., SC'20; docs/rlscheduler.md).
-#include <fstream>
+#include "experiments/reproduce.hpp"
+
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include "compat/rlscheduler.hpp"
 #include "experiments/cli_options.hpp"
 #include "experiments/commands.hpp"
-#include "policies/params.hpp"
 #include "sim/error.hpp"
 
 namespace clustersim::cli {
@@ -28,66 +27,41 @@ std::vector<std::string> split_list(const std::string& list) {
 }
 
 template <class T>
-std::vector<T> parse_numbers(const std::string& list, const std::string& option) {
+std::vector<T> parse_numbers(const std::string& list, const std::string& option, long long max) {
   std::vector<T> out;
   for (const std::string& item : split_list(list)) {
     try {
       size_t used = 0;
       const long long v = std::stoll(item, &used);
-      if (used != item.size() || v < 0) throw std::invalid_argument(item);
+      if (used != item.size() || v < 0 || v > max) throw std::invalid_argument(item);
       out.push_back(static_cast<T>(v));
     } catch (const std::exception&) {
-      throw InputError("--" + option + ": expected non-negative integers separated by commas, found '" +
-                       item + "'");
+      throw InputError("--" + option + ": expected integers from 0 to " + std::to_string(max) +
+                       " separated by commas, found '" + item + "'");
     }
   }
   return out;
 }
 
-int reproduce_rlscheduler(const po::variables_map& vm) {
-  namespace rl = compat::rlscheduler;
-  rl::LoadOptions load;
-  load.max_nodes = vm["max-nodes"].as<int64_t>();
-  load.max_procs = vm["max-procs"].as<int64_t>();
-  const rl::Trace trace = rl::load(vm["trace"].as<std::string>(), load);
-  for (const std::string& w : trace.warnings) std::cerr << "warning: " << w << "\n";
-
-  rl::Protocol protocol;
-  protocol.windows = vm["windows"].as<int>();
-  protocol.window_jobs = vm["window-jobs"].as<int64_t>();
-  if (protocol.windows <= 0) throw InputError("--windows: must be at least 1");
-  if (protocol.window_jobs <= 0) throw InputError("--window-jobs: must be at least 1");
-  if (vm.count("seed-key")) protocol.seed_key = parse_numbers<uint32_t>(vm["seed-key"].as<std::string>(), "seed-key");
-  if (vm.count("starts")) protocol.starts = parse_numbers<int64_t>(vm["starts"].as<std::string>(), "starts");
-  if (protocol.seed_key.empty()) throw InputError("--seed-key: give at least one integer");
-
-  std::vector<rl::Score> scores;
-  const std::string list = vm["scores"].as<std::string>();
-  if (list == "all") {
-    scores.assign(std::begin(rl::kAllScores), std::end(rl::kAllScores));
-  } else {
-    for (const std::string& name : split_list(list)) scores.push_back(rl::parse_score(name));
+// The request from an experiment file, then every option given on the command line.
+ReproduceRequest request_from(const po::variables_map& vm) {
+  ReproduceRequest r;
+  if (vm.count("experiment")) r = read_reproduce_experiment(vm["experiment"].as<std::string>());
+  auto given = [&](const char* name) { return vm.count(name) && !vm[name].defaulted(); };
+  if (vm.count("profile")) r.profile = vm["profile"].as<std::string>();
+  if (given("trace")) r.trace = vm["trace"].as<std::string>();
+  if (given("scores")) r.scores = split_list(vm["scores"].as<std::string>());
+  if (given("windows")) r.windows = vm["windows"].as<int>();
+  if (given("window-jobs")) r.window_jobs = vm["window-jobs"].as<int64_t>();
+  if (given("seed-key")) r.seed_key = parse_numbers<uint32_t>(vm["seed-key"].as<std::string>(), "seed-key", 0xFFFFFFFFll);
+  if (given("starts")) r.starts = parse_numbers<int64_t>(vm["starts"].as<std::string>(), "starts", INT64_MAX);
+  if (given("max-nodes")) r.max_nodes = vm["max-nodes"].as<int64_t>();
+  if (given("max-procs")) r.max_procs = vm["max-procs"].as<int64_t>();
+  if (given("csv")) r.csv = vm["csv"].as<std::string>();
+  if (!vm.count("experiment") && !vm.count("profile")) {
+    throw InputError("reproduce: name a profile (rlscheduler) or give --experiment FILE");
   }
-  if (scores.empty()) throw InputError("--scores: give at least one of fcfs, sjf, f1, wfp3, unicep");
-
-  const rl::Table table = rl::reproduce(trace, protocol, scores);
-  if (!vm["quiet"].as<bool>()) {
-    std::cout << "RLScheduler profile: " << trace.name << ", " << trace.jobs.size() << " jobs loaded, "
-              << trace.max_nodes << " nodes x " << trace.procs_per_node << " processors; "
-              << table.starts.size() << " windows of " << protocol.window_jobs << " jobs starting at";
-    for (int64_t s : table.starts) std::cout << ' ' << s;
-    std::cout << "\n\n";
-  }
-  std::cout << rl::format_table(table);
-  if (vm.count("csv")) {
-    const std::string path = vm["csv"].as<std::string>();
-    std::ofstream out(path);
-    out << rl::format_windows_csv(table);
-    out.close();
-    if (!out) throw InputError(path + ": cannot write the per-window CSV");
-    if (!vm["quiet"].as<bool>()) std::cout << "wrote " << path << "\n";
-  }
-  return 0;
+  return r;
 }
 
 }  // namespace
@@ -96,9 +70,11 @@ int cmd_reproduce(int argc, char** argv) {
   po::options_description d(
       "clustersim reproduce PROFILE: re-compute a published table under another simulator's protocol.\n"
       "PROFILE: rlscheduler (Zhang et al., SC'20: bounded slowdown and utilisation of queue orders,\n"
-      "with and without backfilling, over 10 random windows of 1,024 jobs; see docs/rlscheduler.md)");
+      "with and without backfilling, over 10 random windows of 1,024 jobs; see docs/rlscheduler.md).\n"
+      "Options given on the command line override those of --experiment FILE");
   d.add_options()("help,h", "show this help")
       ("profile", po::value<std::string>(), "the protocol (positional): rlscheduler")
+      ("experiment", po::value<std::string>(), "an experiment file with a [reproduce] table (TOML)")
       ("trace", po::value<std::string>(), "SWF trace file (required)")
       ("scores", po::value<std::string>()->default_value("fcfs,sjf,f1"),
        "comma-separated queue orders: fcfs, sjf, f1, wfp3, unicep, or 'all'")
@@ -114,18 +90,30 @@ int cmd_reproduce(int argc, char** argv) {
   po::positional_options_description pos;
   pos.add("profile", 1);
   po::variables_map vm;
-  if (!parse(argc, argv, d, vm, "usage: clustersim reproduce rlscheduler --trace FILE.swf [--scores all]", &pos))
+  if (!parse(argc, argv, d, vm,
+             "usage: clustersim reproduce rlscheduler --trace FILE.swf [--scores all]\n"
+             "       clustersim reproduce --experiment FILE.toml",
+             &pos))
     return 0;
-  if (!vm.count("profile")) throw InputError("reproduce: name a profile (rlscheduler)");
-  const std::string profile = vm["profile"].as<std::string>();
-  if (profile != "rlscheduler") {
-    std::string msg = "reproduce: unknown profile '" + profile + "' (known: rlscheduler)";
-    const std::string near = closest_match(profile, {"rlscheduler"});
-    if (!near.empty()) msg += "; did you mean '" + near + "'?";
-    throw InputError(msg);
+  const ReproduceRequest request = request_from(vm);
+  try {
+    request.validate();
+  } catch (const InputError& e) {
+    throw InputError(std::string("reproduce ") + e.what());
   }
-  if (!vm.count("trace")) throw InputError("reproduce rlscheduler: --trace FILE.swf is required");
-  return reproduce_rlscheduler(vm);
+  const ReproduceResult r = run_reproduce(request);
+  for (const std::string& w : r.trace.warnings) std::cerr << "warning: " << w << "\n";
+  const bool quiet = vm["quiet"].as<bool>();
+  if (!quiet) {
+    std::cout << "RLScheduler profile: " << r.trace.name << ", " << r.trace.jobs.size() << " jobs loaded, "
+              << r.trace.max_nodes << " nodes x " << r.trace.procs_per_node << " processors; "
+              << r.table.starts.size() << " windows of " << request.window_jobs << " jobs starting at";
+    for (int64_t s : r.table.starts) std::cout << ' ' << s;
+    std::cout << "\n\n";
+  }
+  std::cout << compat::rlscheduler::format_table(r.table);
+  if (!request.csv.empty() && !quiet) std::cout << "wrote " << request.csv << "\n";
+  return 0;
 }
 
 }  // namespace clustersim::cli
