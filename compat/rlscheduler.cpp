@@ -51,12 +51,12 @@ Trace from_records(const SwfTrace& raw, const std::string& name, const LoadOptio
       ++t.dropped[kDropNoProcs];
       continue;
     }
-    j.nodes = static_cast<int64_t>(
-        std::ceil(static_cast<double>(j.procs) / t.procs_per_node));
-    if (j.nodes > t.max_nodes) {
+    const double nodes = std::ceil(static_cast<double>(j.procs) / t.procs_per_node);
+    if (nodes > static_cast<double>(t.max_nodes)) {  // compared before the cast can overflow
       ++t.dropped[kDropTooBig];
       continue;
     }
+    j.nodes = static_cast<int64_t>(nodes);
     t.jobs.push_back(j);
   }
   std::stable_sort(t.jobs.begin(), t.jobs.end(),

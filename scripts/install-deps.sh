@@ -9,6 +9,7 @@ packages=(
   pybind11-dev python3-dev
   python3-h5py python3-numpy python3-pandas python3-matplotlib python3-pytest
   python3-nbconvert python3-ipykernel
+  clang libclang-rt-14-dev
   libopenblas0-pthread
 )
 missing=()

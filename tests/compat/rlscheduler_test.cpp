@@ -74,6 +74,16 @@ TEST(RlschedulerLoad, AppliesTheReferenceParsingRules) {
   EXPECT_EQ(t.warnings.size(), 2u);  // the two deviations, not the protocol's own rule
 }
 
+TEST(RlschedulerLoad, HugeNodeCountIsDroppedWithoutOverflow) {
+  // 1e9 nodes of 1e-9 processors: 2^31 - 1 processors need ~2.1e18 nodes (found by fuzzing:
+  // the count was once cast to an integer before the comparison).
+  const std::string text = "; MaxNodes: 1000000000\n; MaxProcs: 1\n" + line(1, 0, 10, 2147483647) +
+                           line(2, 0, 10, 1);
+  const Trace t = parse(text, "huge.swf");
+  ASSERT_EQ(t.jobs.size(), 1u);
+  EXPECT_EQ(t.jobs[0].nodes, 1000000000);
+}
+
 TEST(RlschedulerLoad, MaxProcsDefaultsToMaxNodesAndOptionsOverride) {
   const std::string text = "; MaxNodes: 16\n" + line(1, 0, 10, 4);
   EXPECT_EQ(parse(text, "a.swf").max_procs, 16);
