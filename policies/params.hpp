@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/suggest.hpp"  // closest_match, for the callers of this header
+
 namespace clustersim {
 
 class PolicyParams {
@@ -35,6 +37,5 @@ class PolicyParams {
 // InputError on an entry without '='.
 std::map<std::string, std::string> parse_param_list(const std::string& text);
 // The closest candidate by edit distance, or empty if none is close.
-std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace clustersim

@@ -2,6 +2,7 @@
 // What a job is (JobSpec: static, from a trace or a generator) and where it is in its life
 // (JobState). The engine keeps the dynamic part in its own table, indexed by JobId.
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "sim/resources.hpp"
@@ -27,6 +28,10 @@ struct JobSpec {
   int32_t partition = -1;
   int32_t status = -1;    // SWF status code (1 completed, 0 failed, 5 cancelled, ...)
   int32_t job_type = -1;  // a model / job type index for DL throughput tables; -1: none
+  // The GPU models the job may run on, '|'-separated as in the openb trace's gpu_spec
+  // (e.g. "V100M16|V100M32"); empty: any node. For placement code to match against
+  // NodeType::gpu_model; the engine does not enforce it.
+  std::string gpu_model;
 
   Resources total() const { return per_task * tasks; }
   bool operator==(const JobSpec&) const = default;
