@@ -46,7 +46,14 @@ void add_engine_options(po::options_description& d) {
   d.add_options()
       ("sample-interval", po::value<double>()->default_value(-1), "time-series sample period in s (-1: about 1000 samples; 0: off)")
       ("round-interval", po::value<double>()->default_value(0), "periodic scheduling round in s (0: none)")
-      ("check-invariants", po::bool_switch(), "check the engine's invariants after every instant (slower)");
+      ("check-invariants", po::bool_switch(), "check the engine's invariants after every instant (slower)")
+      ("restore-delay", po::value<double>()->default_value(0), "s a preempted, migrated or killed job waits before it progresses again")
+      ("mtbf-hours", po::value<double>()->default_value(0), "node failures: mean time between failures of each node, h (0: none)")
+      ("mttr-hours", po::value<double>()->default_value(1), "node failures: mean time to repair, h")
+      ("failure-seed", po::value<uint64_t>()->default_value(1), "node failures: seed of the MTBF/MTTR model")
+      ("node-events", po::value<std::string>(), "node failures and repairs from a CSV file (time_s,node,fail|repair)")
+      ("on-node-failure", po::value<std::string>()->default_value("requeue"), "what happens to the jobs of a failed node: requeue | fail")
+      ("checkpoint-interval", po::value<double>()->default_value(0), "s of work between a running job's checkpoints (0: none; a killed job restarts from its last preemption or from scratch)");
 }
 
 std::string trace_path(const po::variables_map& vm) {
@@ -127,7 +134,34 @@ EngineConfig make_engine_config(const po::variables_map& vm) {
   if (round < 0 || !std::isfinite(round)) throw InputError("--round-interval: must be >= 0");
   c.round_interval = Time::from_seconds_ceil(round);
   c.check_invariants = vm["check-invariants"].as<bool>();
+  auto seconds = [&](const char* name) {
+    const double v = vm[name].as<double>();
+    if (v < 0 || !std::isfinite(v)) throw InputError(std::string("--") + name + ": must be >= 0");
+    return Time::from_seconds_ceil(v);
+  };
+  c.restore_delay = seconds("restore-delay");
+  c.checkpoint_interval = seconds("checkpoint-interval");
+  const std::string on_failure = vm["on-node-failure"].as<std::string>();
+  if (on_failure == "requeue") c.on_node_failure = OnNodeFailure::Requeue;
+  else if (on_failure == "fail") c.on_node_failure = OnNodeFailure::Fail;
+  else throw InputError("--on-node-failure: expected requeue or fail, found '" + on_failure + "'");
   return c;
+}
+
+void set_failures(const po::variables_map& vm, FailureModel& model, std::vector<NodeEvent>& events) {
+  model.mtbf_hours = vm["mtbf-hours"].as<double>();
+  model.mttr_hours = vm["mttr-hours"].as<double>();
+  model.seed = vm["failure-seed"].as<uint64_t>();
+  try {
+    model.validate();
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    throw InputError(what.find("mtbf") != std::string::npos ? "--mtbf-hours: must be >= 0" : "--mttr-hours: must be > 0");
+  }
+  if (vm.count("node-events")) {
+    if (model.enabled()) throw InputError("--node-events: give it or --mtbf-hours, not both");
+    events = read_node_events(vm["node-events"].as<std::string>());
+  }
 }
 
 std::string config_text(const po::variables_map& vm) {

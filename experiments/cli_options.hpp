@@ -7,6 +7,7 @@
 #include "sim/cluster.hpp"
 #include "sim/engine.hpp"
 #include "sim/workload.hpp"
+#include "workloads/failures.hpp"
 
 namespace clustersim::cli {
 
@@ -27,6 +28,8 @@ std::string trace_path(const po::variables_map& vm);
 // The cluster from --procs / --nodes / --cores-per-node, else the workload's machine.
 Cluster make_cluster(const po::variables_map& vm, const Workload& w);
 EngineConfig make_engine_config(const po::variables_map& vm);
+// The node-failure model or events from --mtbf-hours, --mttr-hours, --failure-seed, --node-events.
+void set_failures(const po::variables_map& vm, FailureModel& model, std::vector<NodeEvent>& events);
 // "key = value" lines of every option given or defaulted: the config text kept in /meta.
 std::string config_text(const po::variables_map& vm);
 // Parses argv for a subcommand; prints help and returns false when --help was asked.

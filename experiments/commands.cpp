@@ -65,6 +65,7 @@ int cmd_run(int argc, char** argv) {
   s.policy = vm["policy"].as<std::string>();
   s.policy_params = params_from(vm);
   s.engine = make_engine_config(vm);
+  set_failures(vm, s.failures, s.node_events);
   s.sample_interval_s = vm["sample-interval"].as<double>();
   s.meta = base_meta(vm, s.workload);
   if (vm.count("out")) s.out_path = vm["out"].as<std::string>();
@@ -76,7 +77,12 @@ int cmd_run(int argc, char** argv) {
     if (!o.rejections.empty())
       std::cout << o.rejections.size() << " jobs rejected (first: job " << o.rejections[0].first << ": "
                 << o.rejections[0].second << ")\n";
-    if (o.summary.unfinished > 0) std::cout << o.summary.unfinished << " jobs never finished\n";
+    if (o.summary.unfinished > 0) {
+      std::cout << o.summary.unfinished << " jobs never finished";
+      if (o.nodes_down_at_end > 0)
+        std::cout << " (" << o.nodes_down_at_end << " nodes were down for good: the policy could not run them on the rest)";
+      std::cout << "\n";
+    }
     if (vm.count("out")) std::cout << "wrote " << vm["out"].as<std::string>() << "\n";
   }
   return 0;
@@ -122,6 +128,7 @@ int cmd_compare(int argc, char** argv) {
     s.cluster = cluster;
     s.policy = n;
     s.engine = make_engine_config(vm);
+    set_failures(vm, s.failures, s.node_events);
     s.sample_interval_s = vm["sample-interval"].as<double>();
     s.meta = base_meta(vm, w);
     if (!out_dir.empty()) s.out_path = out_dir + "/" + n + ".h5";

@@ -53,7 +53,15 @@ static Time auto_sample_interval(const Workload& w) {
 }
 
 RunOutcome run_simulation(RunSetup setup) {
-  auto policy = PolicyRegistry::builtin().make(setup.policy, setup.policy_params);
+  std::unique_ptr<Policy> owned_policy;
+  Policy* policy = setup.custom_policy;
+  if (!policy) {
+    owned_policy = PolicyRegistry::builtin().make(setup.policy, setup.policy_params);
+    policy = owned_policy.get();
+  } else if (!setup.policy_params.empty()) {
+    throw InputError("policy " + setup.policy +
+                     ": parameters are for registry policies; give a policy object its settings directly");
+  }
   if (setup.sample_interval_s < 0) setup.engine.sample_interval = auto_sample_interval(setup.workload);
   else setup.engine.sample_interval = Time::from_seconds_ceil(setup.sample_interval_s);
   setup.meta.policy_name = setup.policy;
@@ -64,13 +72,26 @@ RunOutcome run_simulation(RunSetup setup) {
   std::unique_ptr<Hdf5RunWriter> writer;
   if (!setup.out_path.empty()) writer = std::make_unique<Hdf5RunWriter>(setup.out_path, setup.meta);
 
+  if (setup.failures.enabled() && !setup.node_events.empty())
+    throw InputError("failures: give a failure model (MTBF/MTTR) or node events from a file, not both");
+  std::unique_ptr<NodeEventSource> node_source;
+  if (!setup.node_events.empty()) {
+    node_source = std::make_unique<NodeEventList>(std::move(setup.node_events));
+  } else if (setup.failures.enabled()) {
+    const Time start = setup.workload.jobs.empty() ? Time::zero() : setup.workload.jobs.front().submit;
+    node_source = std::make_unique<MtbfFailureSource>(static_cast<int64_t>(setup.cluster.num_nodes()), start,
+                                                      setup.failures);
+  }
+
   Engine engine(std::move(setup.cluster), std::move(setup.workload.jobs), setup.engine);
+  engine.set_node_events(node_source.get());
   if (writer) engine.add_observer(writer.get());
   std::optional<ProgressLine> progress;
   if (setup.progress) {
     progress.emplace(setup.policy);
     engine.add_observer(&*progress);
   }
+  for (Observer* o : setup.observers) engine.add_observer(o);
   auto t0 = std::chrono::steady_clock::now();
   engine.run(*policy);  // on an exception the writer's destructor flushes and closes the file
   RunOutcome out;
@@ -82,6 +103,7 @@ RunOutcome run_simulation(RunSetup setup) {
   out.summary = summarize(engine);
   out.events = engine.events_processed();
   out.decision_points = engine.decision_points();
+  out.nodes_down_at_end = engine.nodes_down();
   for (const auto& [j, why] : engine.rejections()) out.rejections.emplace_back(engine.spec(j).trace_id, why);
   return out;
 }

@@ -3,12 +3,14 @@
 // output file. The CLI's run and compare commands and the Python bindings all go through it.
 #include <map>
 #include <string>
+#include <vector>
 
 #include "output/hdf5_writer.hpp"
 #include "sim/cluster.hpp"
 #include "sim/engine.hpp"
 #include "sim/metrics.hpp"
 #include "sim/workload.hpp"
+#include "workloads/failures.hpp"
 
 namespace clustersim {
 
@@ -24,6 +26,15 @@ struct RunSetup {
   std::string out_path;  // empty: write no file
   RunMeta meta;          // policy fields are filled in by run_simulation
   bool progress = false; // a progress line on stderr
+  // Node failures: a seeded MTBF/MTTR model, or events (from a file); not both.
+  FailureModel failures;
+  std::vector<NodeEvent> node_events;
+  // A policy object owned by the caller (e.g. one written in Python) instead of one made from
+  // the registry: `policy` then only names it in /meta, and policy_params must be empty.
+  Policy* custom_policy = nullptr;
+  // More observers, owned by the caller (e.g. the Python bindings' Ctrl-C check); they are
+  // added after the output writer.
+  std::vector<Observer*> observers;
 };
 
 struct RunOutcome {
@@ -31,6 +42,7 @@ struct RunOutcome {
   double wall_seconds = 0;
   int64_t events = 0;
   int64_t decision_points = 0;
+  int64_t nodes_down_at_end = 0;  // nodes failed and not repaired when the run ended
   std::vector<std::pair<int64_t, std::string>> rejections;  // trace job id, reason
 };
 

@@ -18,6 +18,13 @@ std::string format_table(const std::vector<std::pair<std::string, RunOutcome>>& 
                   s.bounded_slowdown.p95, s.utilisation, s.makespan, o.wall_seconds);
     out += line;
   }
+  for (const auto& [name, o] : rows) {
+    const RunSummary& s = o.summary;
+    if (s.kills == 0 && s.failed == 0) continue;
+    std::snprintf(line, sizeof line, "%s: node failures killed jobs %lld times, %.0f s of work lost, %lld jobs failed\n",
+                  name.c_str(), static_cast<long long>(s.kills), s.lost_work_s, static_cast<long long>(s.failed));
+    out += line;
+  }
   return out;
 }
 

@@ -136,6 +136,8 @@ void Hdf5RunWriter::File::job_row(const EngineView& v, JobId j) {
   c.num_nodes.push(p.num_nodes);
   c.preemptions.push(static_cast<int32_t>(r.preemptions));
   c.estimate.push(s.walltime.seconds());
+  c.kills.push(static_cast<int32_t>(r.kills));
+  c.lost_work.push(r.lost_us / 1e6);
   rows_added(c.id.buffered());
 }
 
@@ -257,6 +259,7 @@ void Hdf5RunWriter::on_sample(const EngineView& view) {
     ts.queue_length.push(static_cast<int64_t>(view.queue().size()));
     ts.running_jobs.push(static_cast<int64_t>(view.running_by_expected_end().size()));
     ts.finished_jobs.push(view.finished_count());
+    ts.nodes_down.push(view.nodes_down());
     f.rows_added(ts.time.buffered());
   });
 }

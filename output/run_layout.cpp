@@ -65,6 +65,8 @@ void RunLayout::create_columns(int z, const std::string& path) {
   job(jobs.num_nodes, {"num_nodes", "nodes", "nodes in the job's last placement; 0 if it never ran"});
   job(jobs.preemptions, {"preemptions", "1", "times the job was preempted"});
   job(jobs.estimate, {"estimate", "s", "requested walltime (the user's estimate)"});
+  job(jobs.kills, {"kills", "1", "times a node failure killed the job"});
+  job(jobs.lost_work, {"lost_work", "s", "work (at nominal speed) lost to node failures since the last checkpoints"});
   write_attribute(jobs.state.dataset(), "states", job_state_names(), path);
 
   add(rejected.id, rejected_group, "/jobs_rejected", {"id", "1", "the job's number in the trace"}, rejection_rows);
@@ -81,6 +83,7 @@ void RunLayout::create_columns(int z, const std::string& path) {
   sample(ts.queue_length, {"queue_length", "jobs", "jobs waiting in the queue"});
   sample(ts.running_jobs, {"running_jobs", "jobs", "jobs running"});
   sample(ts.finished_jobs, {"finished_jobs", "jobs", "jobs finished so far"});
+  sample(ts.nodes_down, {"nodes_down", "nodes", "nodes down (failed, not yet repaired)"});
 }
 
 void RunLayout::write_meta(const RunMeta& m, const std::string& path) {
@@ -118,6 +121,8 @@ void RunLayout::write_summary(const RunSummary& s, const std::string& path) {
   write_attribute(g, "gpu_utilisation", s.gpu_utilisation, path);
   write_attribute(g, "preemptions", s.preemptions, path);
   write_attribute(g, "migrations", s.migrations, path);
+  write_attribute(g, "kills", s.kills, path);
+  write_attribute(g, "lost_work_s", s.lost_work_s, path);
   auto distribution = [&](const std::string& prefix, const Distribution& d, const char* suffix) {
     const std::pair<const char*, double> fields[] = {{"mean", d.mean}, {"p50", d.p50}, {"p90", d.p90},
                                                      {"p95", d.p95},   {"p99", d.p99}, {"max", d.max}};

@@ -23,6 +23,8 @@ struct JobsColumns {
   Column<int8_t> state;
   Column<int32_t> first_node, num_nodes, preemptions;
   Column<double> estimate;
+  Column<int32_t> kills;
+  Column<double> lost_work;
 };
 
 // /jobs_rejected: one row per rejected job.
@@ -36,7 +38,7 @@ struct TimeseriesColumns {
   Column<double> time;
   Column<int64_t> used_cores, used_gpu_milli, used_mem_mib;
   Column<double> utilisation;
-  Column<int64_t> queue_length, running_jobs, finished_jobs;
+  Column<int64_t> queue_length, running_jobs, finished_jobs, nodes_down;
 };
 
 struct RunLayout {

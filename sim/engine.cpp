@@ -17,6 +17,22 @@ void EngineConfig::validate() const {
     throw InputError("engine.restore_delay: must be >= 0, got " + std::to_string(restore_delay.seconds()));
   if (max_idle_decision_points < 1)
     throw InputError("engine.max_idle_decision_points: must be >= 1");
+  if (checkpoint_interval < Time::zero())
+    throw InputError("engine.checkpoint_interval: must be >= 0, got " + std::to_string(checkpoint_interval.seconds()));
+}
+
+NodeEventList::NodeEventList(std::vector<NodeEvent> events) : events_(std::move(events)) {
+  std::stable_sort(events_.begin(), events_.end(),
+                   [](const NodeEvent& a, const NodeEvent& b) { return a.time < b.time; });
+}
+
+std::optional<NodeEvent> NodeEventList::next() {
+  if (next_ >= events_.size()) return std::nullopt;
+  return events_[next_++];
+}
+
+std::string_view to_string(OnNodeFailure f) {
+  return f == OnNodeFailure::Requeue ? "requeue" : "fail";
 }
 
 Engine::Engine(Cluster cluster, std::vector<JobSpec> jobs, EngineConfig config)
@@ -59,8 +75,15 @@ void Engine::begin() {
   for (Observer* o : observers_) o->on_run_start(*this);
   if (specs_.empty()) return;
   Time t0 = specs_.front().submit;
+  // Node events before the first arrival set the nodes' state at the start.
+  pull_node_event();
+  while (next_node_event_ && next_node_event_->time < t0) {
+    apply_node_event(*next_node_event_);
+    pull_node_event();
+  }
   if (config_.round_interval > Time::zero())
     events_.push(Event::make(t0, EventKind::Round, seq_++));
+  round_pending_ = config_.round_interval > Time::zero();
   if (config_.sample_interval > Time::zero())
     events_.push(Event::make(t0, EventKind::Sample, seq_++));
 }
@@ -68,6 +91,8 @@ void Engine::begin() {
 Time Engine::next_time() const {
   Time t = events_.empty() ? Time::max() : events_.top().time;
   if (arrived_ < specs_.size()) t = std::min(t, specs_[arrived_].submit);
+  // Node events matter only while job work remains (an endless failure model ends there).
+  if (next_node_event_ && work_remains()) t = std::min(t, next_node_event_->time);
   return t;
 }
 
@@ -80,7 +105,7 @@ bool Engine::advance() {
     if (t == Time::max()) return false;
     process_instant(t);
     const DecisionReasons& r = reasons_;
-    if (r.round || r.wakeup || (n_queued_ > 0 && (r.arrivals || r.finishes))) {
+    if (r.round || r.wakeup || (n_queued_ > 0 && (r.arrivals || r.finishes || r.nodes))) {
       ++decision_points_;
       if (changes_ == changes_at_last_decision_) {
         if (++idle_decision_points_ >= config_.max_idle_decision_points)
@@ -122,37 +147,57 @@ void Engine::process_instant(Time t) {
     complete(j);
     reasons_.finishes = true;
   }
-  // 2. Arrivals, in arrival order.
+  // 2. Node failures and repairs.
+  while (next_node_event_ && next_node_event_->time == t) {
+    apply_node_event(*next_node_event_);
+    ++events_processed_;
+    pull_node_event();
+  }
+  // 3. Arrivals, in arrival order.
   while (arrived_ < specs_.size() && specs_[arrived_].submit == t) {
     submit(JobId(arrived_++));
     ++events_processed_;
     reasons_.arrivals = true;
   }
-  // 3. Wakeups, rounds, samples.
+  // 4. Wakeups, rounds, samples.
   while (!events_.empty() && events_.top().time == t) {
     Event e = events_.top();
     events_.pop();
     ++events_processed_;
     switch (e.kind()) {
-      case EventKind::Wakeup: reasons_.wakeup = true; break;
+      case EventKind::Wakeup:
+        reasons_.wakeup = true;
+        --pending_wakeups_;
+        break;
       case EventKind::Round: {
+        round_pending_ = false;
         if (!work_remains()) break;  // nothing left to schedule: the rounds end
         reasons_.round = true;
         // Rounds go on while work remains and the previous round was not a stall.
         bool stalled = running_.empty() && arrived_ == specs_.size() && starts_ == starts_at_last_round_;
         starts_at_last_round_ = starts_;
-        if (work_remains() && !stalled)
-          events_.push(Event::make(t + config_.round_interval, EventKind::Round, seq_++));
+        round_pending_ = work_remains() && !stalled;
+        if (round_pending_) events_.push(Event::make(t + config_.round_interval, EventKind::Round, seq_++));
         break;
       }
       case EventKind::Sample:
         for (Observer* o : observers_) o->on_sample(*this);
-        if (work_remains()) events_.push(Event::make(t + config_.sample_interval, EventKind::Sample, seq_++));
+        // Samples go on while work remains and something can still change it (queued jobs
+        // that can never start on the nodes that are up would otherwise be sampled forever).
+        if (work_remains() && can_change())
+          events_.push(Event::make(t + config_.sample_interval, EventKind::Sample, seq_++));
         break;
       case EventKind::Finish:
       case EventKind::Submit: break;  // ordered before; cannot appear here
     }
   }
+}
+
+bool Engine::can_change() const {
+  const DecisionReasons& r = reasons_;  // this instant's: the policy is still to be called
+  const bool deciding_now = r.round || r.wakeup || (n_queued_ > 0 && (r.arrivals || r.finishes || r.nodes));
+  return deciding_now || !running_.empty() || arrived_ < specs_.size() || next_node_event_.has_value() ||
+         pending_wakeups_ > 0 || round_pending_;
 }
 
 bool Engine::work_remains() const { return arrived_ < specs_.size() || n_queued_ > 0 || !running_.empty(); }
@@ -274,12 +319,94 @@ void Engine::complete(JobId j) {
   for (Observer* o : observers_) o->on_job_finish(*this, j);
 }
 
+void Engine::pull_node_event() {
+  const std::optional<Time> previous =
+      next_node_event_ ? std::optional<Time>(next_node_event_->time) : std::nullopt;
+  next_node_event_.reset();
+  if (node_source_ == nullptr) return;
+  std::optional<NodeEvent> e = node_source_->next();
+  if (!e) return;
+  if (e->node.value() >= cluster_.num_nodes())
+    throw InputError("node events: node " + std::to_string(e->node.value()) + " at t=" +
+                     std::to_string(e->time.seconds()) + " s does not exist (the cluster has " +
+                     std::to_string(cluster_.num_nodes()) + " nodes)");
+  if (previous && e->time < *previous)
+    throw InputError("node events: an event at t=" + std::to_string(e->time.seconds()) +
+                     " s comes after one at t=" + std::to_string(previous->seconds()) + " s (not in time order)");
+  next_node_event_ = e;
+}
+
+void Engine::apply_node_event(const NodeEvent& e) {
+  const NodeId n = e.node;
+  if (e.up == cluster_.is_up(n)) return;  // a repeated failure or repair changes nothing
+  if (!e.up) {
+    std::vector<JobId> victims;
+    for (JobId j : running_) {
+      for (const Slot& sl : placement(j)) {
+        if (sl.node == n) {
+          victims.push_back(j);
+          break;
+        }
+      }
+    }
+    for (JobId j : victims) kill(j);
+    cluster_.set_up(n, false);
+    ++n_nodes_down_;
+    for (Observer* o : observers_) o->on_node_down(*this, n);
+  } else {
+    cluster_.set_up(n, true);
+    --n_nodes_down_;
+    for (Observer* o : observers_) o->on_node_up(*this, n);
+  }
+  reasons_.nodes = true;
+  ++changes_;
+}
+
+// A node under the job failed: the job loses the work done since its last checkpoint and
+// goes back to the queue (to resume from that checkpoint) or fails.
+void Engine::kill(JobId j) {
+  JobRecord& r = records_[j.value()];
+  const JobSpec& s = specs_[j.value()];
+  accrue(r);
+  r.busy_core_us += static_cast<double>(s.total().cores) * static_cast<double>((now_ - r.last_start).us());
+  const double total = static_cast<double>(s.runtime.us());
+  const double done = total - r.remaining_us;
+  double saved = r.saved_us;
+  if (config_.checkpoint_interval > Time::zero()) {
+    const double c = static_cast<double>(config_.checkpoint_interval.us());
+    saved = std::max(saved, std::floor(done / c) * c);
+  }
+  saved = std::min(saved, done);
+  r.lost_us += done - saved;
+  r.saved_us = saved;
+  r.remaining_us = total - saved;
+  cluster_.release(s.per_task, placement(j));
+  drop_placement(r);
+  erase_running(j);
+  ++r.version;  // the planned finish is void
+  ++r.kills;
+  r.expected_end = Time::max();
+  --n_running_;
+  ++changes_;
+  if (config_.on_node_failure == OnNodeFailure::Requeue) {
+    r.state = JobState::Queued;
+    insert_queued(j);
+    requeued_log_.push_back(j);
+  } else {
+    r.state = JobState::Failed;
+    r.end = now_;
+    ++n_failed_;
+  }
+  for (Observer* o : observers_) o->on_job_kill(*this, j);
+}
+
 void Engine::preempt(JobId j) {
   if (j.value() >= specs_.size()) refuse("preempt", j, "no such job");
   JobRecord& r = records_[j.value()];
   const JobSpec& s = specs_[j.value()];
   if (r.state != JobState::Running) refuse("preempt", j, "it is " + std::string(to_string(r.state)) + ", not running");
   accrue(r);
+  r.saved_us = static_cast<double>(s.runtime.us()) - r.remaining_us;  // checkpointed on preemption
   r.busy_core_us += static_cast<double>(s.total().cores) * static_cast<double>((now_ - r.last_start).us());
   cluster_.release(s.per_task, placement(j));
   drop_placement(r);
@@ -308,6 +435,7 @@ void Engine::migrate(JobId j, std::span<const Slot> placement_new) {
     refuse("migrate", j, bad);
   }
   accrue(r);
+  r.saved_us = static_cast<double>(s.runtime.us()) - r.remaining_us;  // checkpointed to move
   cluster_.allocate(s.per_task, placement_new);
   placements_[r.placement].assign(placement_new.begin(), placement_new.end());
   ++r.migrations;
@@ -322,6 +450,7 @@ void Engine::wake_at(Time t) {
     throw DecisionError("wake_at: time " + std::to_string(t.seconds()) + " s is not after now (" +
                         std::to_string(now_.seconds()) + " s)");
   events_.push(Event::make(t, EventKind::Wakeup, seq_++));
+  ++pending_wakeups_;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -436,7 +565,10 @@ void Engine::check_invariants() const {
     const JobSpec& s = specs_[j.value()];
     if (r.state != JobState::Running) fail("job " + describe(j) + " is in the running set but " + std::string(to_string(r.state)));
     if (r.first_start < s.submit) fail("job " + describe(j) + " started before its submission");
-    for (const Slot& sl : placement(j)) used[sl.node.value()] += s.per_task * sl.tasks;
+    for (const Slot& sl : placement(j)) {
+      used[sl.node.value()] += s.per_task * sl.tasks;
+      if (!cluster_.is_up(sl.node)) fail("job " + describe(j) + " runs on node " + std::to_string(sl.node.value()) + ", which is down");
+    }
   }
   for (uint32_t n = 0; n < cluster_.num_nodes(); ++n) {
     NodeId id(n);

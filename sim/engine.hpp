@@ -2,8 +2,8 @@
 // The discrete-event engine: time, events, the cluster and the jobs, the run loop.
 //
 // Event order is (time, kind, sequence): at one instant, finishes are processed first, then
-// arrivals (in arrival order), then wakeups, rounds and samples; the policy is then called
-// once. A running job holds remaining work and a rate; its finish event is re-planned (the old
+// node failures and repairs, then arrivals (in arrival order), then wakeups, rounds and
+// samples; the policy is then called once. A running job holds remaining work and a rate; its finish event is re-planned (the old
 // one skipped by a version number) whenever its rate or placement changes.
 //
 // Two ways to drive it: run(policy) to the end, or advance() to the next decision point, then
@@ -11,7 +11,10 @@
 #include <cstdint>
 #include <vector>
 
+#include <optional>
+
 #include "sim/event_queue.hpp"
+#include "sim/node_events.hpp"
 #include "sim/observer.hpp"
 #include "sim/policy.hpp"
 #include "sim/view.hpp"
@@ -24,6 +27,13 @@ struct EngineConfig {
   Time restore_delay{};     // paid (no progress, resources held) when a preempted or migrated job runs again
   PlacementStrategy placement = PlacementStrategy::FirstFit;  // when a policy gives none
   bool check_invariants = false;  // check the engine's invariants after every instant
+  // Node failures (see set_node_events): the jobs on a failed node are re-queued or fail.
+  OnNodeFailure on_node_failure = OnNodeFailure::Requeue;
+  // > 0: running jobs checkpoint each time this much nominal work (run time at rate 1) is
+  // done; a job killed by a node failure resumes from its last checkpoint (or from the
+  // progress it had when last preempted or migrated, whichever is later). 0: no periodic
+  // checkpoints.
+  Time checkpoint_interval{};
   // A policy that makes this many decision points in a row without any job starting,
   // finishing or arriving is stuck: the run stops with an error instead of hanging.
   int64_t max_idle_decision_points = 1'000'000;
@@ -40,6 +50,9 @@ class Engine : public EngineView {
 
   void add_observer(Observer* observer) { observers_.push_back(observer); }
   void set_speed_model(const SpeedModel* model) { speed_ = model; }
+  // Node failures and repairs, pulled in time order (owned by the caller; set before running).
+  // An event for an unknown node or out of time order is an InputError.
+  void set_node_events(NodeEventSource* source) { node_source_ = source; }
   const EngineConfig& config() const { return config_; }
 
   // Runs with `policy` until no event is left, then finish().
@@ -75,6 +88,9 @@ class Engine : public EngineView {
   void process_instant(Time t);
   void submit(JobId job);
   void complete(JobId job);
+  void apply_node_event(const NodeEvent& e);
+  void pull_node_event();
+  void kill(JobId job);
   void plan_finish(JobId job);
   double rate_on(JobId job, std::span<const Slot> placement) const;  // checked speed-model rate
   void accrue(JobRecord& r) const;
@@ -85,6 +101,9 @@ class Engine : public EngineView {
   uint32_t store_placement(std::span<const Slot> placement);
   void drop_placement(JobRecord& r);
   bool work_remains() const;
+  // Whether anything is left that can change the state: a decision at this instant, a
+  // running job, an arrival, a node event, a wakeup or a round.
+  bool can_change() const;
   void check_invariants() const;
   [[noreturn]] void refuse(const char* what, JobId job, const std::string& why) const;
   std::string describe(JobId job) const;
@@ -93,6 +112,8 @@ class Engine : public EngineView {
   HeapEventQueue events_;
   std::vector<Observer*> observers_;
   const SpeedModel* speed_ = nullptr;
+  NodeEventSource* node_source_ = nullptr;
+  std::optional<NodeEvent> next_node_event_;
   Decisions decisions_;
   std::vector<uint32_t> free_placements_;
   std::vector<Slot> scratch_;
@@ -103,6 +124,8 @@ class Engine : public EngineView {
   int64_t changes_ = 0, changes_at_last_decision_ = -1, idle_decision_points_ = 0;
   int64_t starts_ = 0, starts_at_last_round_ = -1;
   int64_t n_running_ = 0;
+  int64_t pending_wakeups_ = 0;
+  bool round_pending_ = false;
 };
 
 }  // namespace clustersim

@@ -54,6 +54,8 @@ RunSummary summarize(const EngineView& view) {
     const JobSpec& spec = view.specs()[i];
     const JobRecord& r = view.records()[i];
     s.preemptions += r.preemptions;
+    s.kills += r.kills;
+    s.lost_work_s += r.lost_us / 1e6;
     s.migrations += r.migrations;
     if (r.state != JobState::Finished) continue;
     JobMetrics m = job_metrics(spec, r);

@@ -45,6 +45,8 @@ struct RunSummary {
   double utilisation = 0;       // fraction (0..1) of the cores over the makespan
   double gpu_utilisation = 0;   // fraction (0..1) of the GPUs (0 when the cluster has none)
   int64_t preemptions = 0, migrations = 0;
+  int64_t kills = 0;         // jobs killed by node failures (a job may count several times)
+  double lost_work_s = 0;    // work lost to node failures, seconds at nominal speed
 };
 RunSummary summarize(const EngineView& view);
 

@@ -16,6 +16,10 @@ class Observer {
   virtual void on_job_start(const EngineView&, JobId) {}
   virtual void on_job_preempt(const EngineView&, JobId) {}
   virtual void on_job_finish(const EngineView&, JobId) {}
+  // A node failure killed the job; it is queued again or failed (its state says which).
+  virtual void on_job_kill(const EngineView&, JobId) {}
+  virtual void on_node_down(const EngineView&, NodeId) {}
+  virtual void on_node_up(const EngineView&, NodeId) {}
   // A periodic time-series sample (EngineConfig::sample_interval).
   virtual void on_sample(const EngineView&) {}
   virtual void on_run_end(const EngineView&) {}

@@ -29,6 +29,9 @@ struct JobRecord {
   uint32_t placement = UINT32_MAX; // index of its placement while running
   uint32_t preemptions = 0;
   uint32_t migrations = 0;
+  uint32_t kills = 0;              // times a node failure killed it
+  double saved_us = 0;             // work done at its last checkpoint (preemption, migration, periodic)
+  double lost_us = 0;              // work lost to node failures (redone or never done)
   JobState state = JobState::Pending;
 };
 
@@ -38,6 +41,7 @@ struct DecisionReasons {
   bool finishes = false;
   bool wakeup = false;
   bool round = false;
+  bool nodes = false;  // a node failed or was repaired
 };
 
 // The queued jobs in arrival order. The engine removes jobs from its queue lazily (a started
@@ -117,6 +121,7 @@ class EngineView {
   int64_t finished_count() const { return n_finished_; }
   int64_t rejected_count() const { return n_rejected_; }
   int64_t failed_count() const { return n_failed_; }
+  int64_t nodes_down() const { return n_nodes_down_; }
   // Rejected jobs with the reason, in the order they were rejected.
   const std::vector<std::pair<JobId, std::string>>& rejections() const { return rejections_; }
   // Integral over time of the cores in use, in core-microseconds (for utilisation).
@@ -140,6 +145,7 @@ class EngineView {
   uint32_t arrived_ = 0;
   DecisionReasons reasons_;
   int64_t n_finished_ = 0, n_rejected_ = 0, n_failed_ = 0;
+  int64_t n_nodes_down_ = 0;
   std::vector<std::pair<JobId, std::string>> rejections_;
   double used_core_us_ = 0, used_gpu_milli_us_ = 0;
 };

@@ -78,10 +78,10 @@ bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
 }
 
 const std::vector<std::string> kJobColumns = {"bounded_slowdown", "cores", "end", "estimate", "first_node",
-                                              "gpu_milli", "id", "index", "mem_mib", "num_nodes", "preemptions",
-                                              "run", "start", "state", "submit", "tasks", "turnaround", "user",
-                                              "wait"};
-const std::vector<std::string> kTimeseriesColumns = {"finished_jobs", "queue_length", "running_jobs", "time",
+                                              "gpu_milli", "id", "index", "kills", "lost_work", "mem_mib", "num_nodes",
+                                              "preemptions", "run", "start", "state", "submit", "tasks",
+                                              "turnaround", "user", "wait"};
+const std::vector<std::string> kTimeseriesColumns = {"finished_jobs", "nodes_down", "queue_length", "running_jobs", "time",
                                                      "used_cores", "used_gpu_milli", "used_mem_mib", "utilisation"};
 
 }  // namespace
@@ -104,7 +104,7 @@ TEST(Hdf5RunWriter, WritesEveryDocumentedGroupAndColumnWithTypeUnitsAndStorage) 
       {"tasks", {Kind::Integer, 8}},     {"cores", {Kind::Integer, 8}},     {"gpu_milli", {Kind::Integer, 8}},
       {"mem_mib", {Kind::Integer, 8}},   {"user", {Kind::Integer, 4}},      {"state", {Kind::Integer, 1}},
       {"first_node", {Kind::Integer, 4}}, {"num_nodes", {Kind::Integer, 4}}, {"preemptions", {Kind::Integer, 4}},
-      {"estimate", {Kind::Float, 8}}};
+      {"estimate", {Kind::Float, 8}},   {"kills", {Kind::Integer, 4}},     {"lost_work", {Kind::Float, 8}}};
   for (const std::string& name : kJobColumns) {
     SCOPED_TRACE(name);
     ColumnInfo c = column_info(f, "/jobs/" + name);
@@ -232,6 +232,8 @@ TEST(Hdf5RunWriter, SummaryAttributesEqualSummarize) {
   EXPECT_EQ(read_attribute_i64(f, "/summary", "unfinished"), s.unfinished);
   EXPECT_EQ(read_attribute_i64(f, "/summary", "preemptions"), s.preemptions);
   EXPECT_EQ(read_attribute_i64(f, "/summary", "migrations"), s.migrations);
+  EXPECT_EQ(read_attribute_i64(f, "/summary", "kills"), s.kills);
+  EXPECT_EQ(read_attribute_f64(f, "/summary", "lost_work_s"), s.lost_work_s);
   EXPECT_EQ(read_attribute_f64(f, "/summary", "makespan_s"), s.makespan);
   EXPECT_EQ(read_attribute_f64(f, "/summary", "utilisation"), s.utilisation);
   EXPECT_EQ(read_attribute_f64(f, "/summary", "gpu_utilisation"), s.gpu_utilisation);

@@ -7,30 +7,12 @@
 #include "sim/error.hpp"
 #include "sim/metrics.hpp"
 #include "support/builders.hpp"
+#include "support/fn_policy.hpp"
 
 using namespace clustersim;
 using namespace clustersim::testing;
 
 namespace {
-
-// A policy given as a function, for tests.
-class FnPolicy : public Policy {
- public:
-  explicit FnPolicy(std::function<void(Decisions&)> f) : f_(std::move(f)) {}
-  std::string name() const override { return "test"; }
-  void schedule(Decisions& d) override { ++calls; f_(d); }
-  int calls = 0;
-
- private:
-  std::function<void(Decisions&)> f_;
-};
-
-// Starts queued jobs in arrival order while they fit.
-void greedy(Decisions& d) {
-  std::vector<JobId> q(d.view().queue().begin(), d.view().queue().end());
-  for (JobId j : q)
-    if (!d.try_start(j)) break;
-}
 
 // Runs at double speed on node type 1, nominal elsewhere.
 class FastType1 : public SpeedModel {
