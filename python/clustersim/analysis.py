@@ -1,0 +1,151 @@
+"""Load HDF5 run files (docs/hdf5-format.md) into pandas.
+
+    from clustersim import analysis
+    run = analysis.load_run("easy.h5")        # or a RunResult
+    run.jobs, run.timeseries                  # DataFrames, one row per job / per sample
+    run.summary, run.meta                     # dicts of the /summary and /meta attributes
+    runs = analysis.load_runs(["fcfs.h5", "easy.h5"])
+    runs.summary                              # one row per run, indexed by label
+    runs.jobs.groupby("run")["wait"].mean()   # every run's jobs, with a `run` column
+
+Only h5py, numpy and pandas are needed: a run file from the command-line program or from
+another machine reads the same way as one from clustersim.run().
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import h5py
+import numpy as np
+import pandas as pd
+
+__all__ = ["Run", "Runs", "load_run", "load_runs", "read_table"]
+
+
+@dataclass
+class Run:
+    """One run file, loaded."""
+
+    path: str
+    label: str  # the policy name, or the file name when that is ambiguous
+    meta: dict
+    summary: dict  # empty for a file left by a killed run
+    jobs: pd.DataFrame
+    timeseries: pd.DataFrame
+    rejected: pd.DataFrame
+    # Learning curves of a learning policy: /training's tables by name ({} when absent).
+    training: dict = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """Whether the run ended normally (a killed run leaves run_complete = 0)."""
+        return bool(self.meta.get("run_complete", 0))
+
+
+@dataclass
+class Runs:
+    """Several runs side by side: every table concatenated with a `run` column."""
+
+    runs: list
+    summary: pd.DataFrame  # one row per run, indexed by label
+    jobs: pd.DataFrame
+    timeseries: pd.DataFrame
+
+    def __getitem__(self, label: str) -> Run:
+        for r in self.runs:
+            if r.label == label:
+                return r
+        raise KeyError(label)
+
+    @property
+    def labels(self) -> list:
+        return [r.label for r in self.runs]
+
+
+def _text(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _attrs(obj) -> dict:
+    return {k: _text(v) for k, v in obj.attrs.items() if k != "description"}
+
+
+def read_table(group: h5py.Group) -> pd.DataFrame:
+    """The 1-D datasets of an HDF5 group as DataFrame columns (strings decoded)."""
+    columns = {}
+    for name, obj in group.items():
+        if not isinstance(obj, h5py.Dataset) or obj.ndim != 1:
+            continue
+        if h5py.check_string_dtype(obj.dtype) is not None:
+            columns[name] = obj.asstr()[()]
+        else:
+            columns[name] = obj[()]
+    lengths = {len(v) for v in columns.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"{group.file.filename}: {group.name}: columns of different lengths {sorted(lengths)}")
+    return pd.DataFrame(columns)
+
+
+def _training(f: h5py.File) -> dict:
+    if "training" not in f:
+        return {}
+    g = f["training"]
+    tables = {name: read_table(sub) for name, sub in g.items() if isinstance(sub, h5py.Group)}
+    direct = read_table(g)
+    if not direct.empty:
+        tables[""] = direct
+    return tables
+
+
+def _path_of(source) -> str:
+    path = getattr(source, "path", source)  # a RunResult has .path
+    return os.fspath(path)
+
+
+def load_run(source, label: str | None = None) -> Run:
+    """Load one run file (a path, or a RunResult) into DataFrames."""
+    path = _path_of(source)
+    with h5py.File(path, "r") as f:
+        meta = _attrs(f["meta"]) if "meta" in f else {}
+        summary = _attrs(f["summary"]) if "summary" in f else {}
+        summary.pop("units", None)
+        return Run(
+            path=path,
+            label=label or meta.get("policy_name") or os.path.splitext(os.path.basename(path))[0],
+            meta=meta,
+            summary=summary,
+            jobs=read_table(f["jobs"]) if "jobs" in f else pd.DataFrame(),
+            timeseries=read_table(f["timeseries"]) if "timeseries" in f else pd.DataFrame(),
+            rejected=read_table(f["jobs_rejected"]) if "jobs_rejected" in f else pd.DataFrame(),
+            training=_training(f),
+        )
+
+
+def load_runs(sources: Iterable, labels: Iterable[str] | None = None) -> Runs:
+    """Load several run files. Labels default to the policy names, or the file names when
+    two runs share a policy."""
+    sources = list(sources)
+    runs = [load_run(s) for s in sources]
+    if labels is not None:
+        labels = list(labels)
+        if len(labels) != len(runs):
+            raise ValueError(f"load_runs: {len(runs)} runs but {len(labels)} labels")
+        for r, lab in zip(runs, labels):
+            r.label = lab
+    elif len({r.label for r in runs}) < len(runs):
+        for r in runs:
+            r.label = os.path.splitext(os.path.basename(r.path))[0]
+
+    def stacked(table: str) -> pd.DataFrame:
+        frames = [getattr(r, table).assign(run=r.label) for r in runs]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    summary = pd.DataFrame([r.summary for r in runs], index=pd.Index([r.label for r in runs], name="run"))
+    return Runs(runs=runs, summary=summary, jobs=stacked("jobs"), timeseries=stacked("timeseries"))
