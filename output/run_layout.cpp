@@ -131,6 +131,10 @@ void RunLayout::write_summary(const RunSummary& s, const std::string& path) {
   distribution("wait_", s.wait, "_s");
   distribution("turnaround_", s.turnaround, "_s");
   distribution("bounded_slowdown_", s.bounded_slowdown, "");
+  distribution("finish_time_fairness_", s.finish_time_fairness, "");
+  write_attribute(g, "jain_users", s.jain_users, path);
+  for (const auto& [model, value] : s.gpu_utilisation_by_model)
+    write_attribute(g, ("gpu_utilisation_" + model).c_str(), value, path);
 }
 
 void RunLayout::close() {

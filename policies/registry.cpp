@@ -1,6 +1,7 @@
 #include "policies/registry.hpp"
 
 #include "policies/batch.hpp"
+#include "policies/dl.hpp"
 #include "sim/error.hpp"
 
 namespace clustersim {
@@ -9,6 +10,7 @@ const PolicyRegistry& PolicyRegistry::builtin() {
   static const PolicyRegistry registry = [] {
     PolicyRegistry r;
     register_batch_policies(r);
+    register_dl_policies(r);
     return r;
   }();
   return registry;

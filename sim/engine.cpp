@@ -59,6 +59,8 @@ Engine::Engine(Cluster cluster, std::vector<JobSpec> jobs, EngineConfig config)
     records_[i].remaining_us = static_cast<double>(specs_[i].runtime.us());
   now_ = specs_.empty() ? Time::zero() : specs_.front().submit;
   last_instant_ = now_;
+  used_gpu_by_type_.assign(cluster_.node_types().size(), 0);
+  used_gpu_by_type_us_.assign(cluster_.node_types().size(), 0.0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -131,6 +133,9 @@ void Engine::process_instant(Time t) {
     Resources used = cluster_.total_used();
     used_core_us_ += static_cast<double>(used.cores) * static_cast<double>(dt.us());
     used_gpu_milli_us_ += static_cast<double>(used.gpu_milli) * static_cast<double>(dt.us());
+    for (size_t k = 0; k < used_gpu_by_type_.size(); ++k)
+      used_gpu_by_type_us_[k] += static_cast<double>(used_gpu_by_type_[k]) * static_cast<double>(dt.us());
+    active_job_us_ += static_cast<double>(n_queued_ + n_running_) * static_cast<double>(dt.us());
   }
   now_ = t;
   last_instant_ = t;
@@ -230,6 +235,7 @@ void Engine::submit(JobId j) {
   }
   r.state = JobState::Queued;
   ++n_queued_;
+  r.contention = active_job_us_;
   queue_.push_back(j);  // arrivals come in JobId order, so the queue stays sorted
   for (Observer* o : observers_) o->on_job_submit(*this, j);
 }
@@ -241,8 +247,13 @@ void Engine::accrue(JobRecord& r) const {
   }
 }
 
-double Engine::rate_on(JobId j, std::span<const Slot> placement) const {
-  double rate = speed_ ? speed_->rate(*this, j, placement) : 1.0;
+double EngineView::rate_if_placed(JobId j, std::span<const Slot> placement) const {
+  return speed_ ? speed_->rate(*this, j, placement) : 1.0;
+}
+
+double Engine::rate_on(const char* what, JobId j, std::span<const Slot> placement) const {
+  const double rate = rate_if_placed(j, placement);
+  if (rate == 0) refuse(what, j, "it cannot run on this placement (the speed model gives it rate 0)");
   if (!(rate > 0) || !std::isfinite(rate))
     throw InvariantError("speed model gave job " + describe(j) + " rate " + std::to_string(rate));
   return rate;
@@ -264,7 +275,9 @@ void Engine::start(JobId j, std::span<const Slot> placement, bool trusted) {
     std::string bad = cluster_.check_placement(s.tasks, s.per_task, placement);
     if (!bad.empty()) refuse("start", j, bad);
   }
+  const double rate = rate_on("start", j, placement);  // before any change: it may refuse
   cluster_.allocate(s.per_task, placement);
+  count_gpus(s, placement, +1);
   r.state = JobState::Running;
   erase_queued(j);
   r.placement = store_placement(placement);
@@ -273,7 +286,7 @@ void Engine::start(JobId j, std::span<const Slot> placement, bool trusted) {
   r.last_start = now_;
   ++n_running_;
   r.progress_from = now_ + (resumed ? config_.restore_delay : Time::zero());
-  r.rate = rate_on(j, placement);
+  r.rate = rate;
   double done = static_cast<double>(s.runtime.us()) - r.remaining_us;
   int64_t est_left = std::max<int64_t>(0, s.walltime.us() - static_cast<int64_t>(done));
   r.expected_end = now_ + Time::from_us(est_left);
@@ -309,6 +322,9 @@ void Engine::complete(JobId j) {
   r.progress_from = now_;
   r.end = now_;
   r.busy_core_us += static_cast<double>(s.total().cores) * static_cast<double>((now_ - r.last_start).us());
+  const double life = static_cast<double>((now_ - s.submit).us());
+  r.contention = life > 0 ? (active_job_us_ - r.contention) / life : 1.0;
+  count_gpus(s, placement(j), -1);
   cluster_.release(s.per_task, placement(j));
   drop_placement(r);
   erase_running(j);
@@ -380,6 +396,7 @@ void Engine::kill(JobId j) {
   r.lost_us += done - saved;
   r.saved_us = saved;
   r.remaining_us = total - saved;
+  count_gpus(s, placement(j), -1);
   cluster_.release(s.per_task, placement(j));
   drop_placement(r);
   erase_running(j);
@@ -408,6 +425,7 @@ void Engine::preempt(JobId j) {
   accrue(r);
   r.saved_us = static_cast<double>(s.runtime.us()) - r.remaining_us;  // checkpointed on preemption
   r.busy_core_us += static_cast<double>(s.total().cores) * static_cast<double>((now_ - r.last_start).us());
+  count_gpus(s, placement(j), -1);
   cluster_.release(s.per_task, placement(j));
   drop_placement(r);
   erase_running(j);
@@ -434,15 +452,30 @@ void Engine::migrate(JobId j, std::span<const Slot> placement_new) {
     cluster_.allocate(s.per_task, old);
     refuse("migrate", j, bad);
   }
+  double rate = 0;
+  try {
+    rate = rate_on("migrate", j, placement_new);
+  } catch (...) {
+    cluster_.allocate(s.per_task, old);
+    throw;
+  }
   accrue(r);
   r.saved_us = static_cast<double>(s.runtime.us()) - r.remaining_us;  // checkpointed to move
+  count_gpus(s, old, -1);
+  count_gpus(s, placement_new, +1);
   cluster_.allocate(s.per_task, placement_new);
   placements_[r.placement].assign(placement_new.begin(), placement_new.end());
   ++r.migrations;
   r.progress_from = std::max(now_, r.progress_from) + config_.restore_delay;
-  r.rate = rate_on(j, placement_new);
+  r.rate = rate;
   plan_finish(j);
   ++changes_;
+}
+
+void Engine::count_gpus(const JobSpec& s, std::span<const Slot> placement, int sign) {
+  if (s.per_task.gpu_milli == 0) return;
+  for (const Slot& sl : placement)
+    used_gpu_by_type_[cluster_.type_index(sl.node)] += sign * s.per_task.gpu_milli * sl.tasks;
 }
 
 void Engine::wake_at(Time t) {

@@ -92,8 +92,10 @@ class Engine : public EngineView {
   void pull_node_event();
   void kill(JobId job);
   void plan_finish(JobId job);
-  double rate_on(JobId job, std::span<const Slot> placement) const;  // checked speed-model rate
+  // The speed model's rate, checked: 0 refuses the decision `what`; negative or not finite is a bug.
+  double rate_on(const char* what, JobId job, std::span<const Slot> placement) const;
   void accrue(JobRecord& r) const;
+  void count_gpus(const JobSpec& s, std::span<const Slot> placement, int sign);  // per node type
   void insert_running(JobId job);
   void erase_running(JobId job);
   void erase_queued(JobId job);
@@ -111,7 +113,6 @@ class Engine : public EngineView {
   EngineConfig config_;
   HeapEventQueue events_;
   std::vector<Observer*> observers_;
-  const SpeedModel* speed_ = nullptr;
   NodeEventSource* node_source_ = nullptr;
   std::optional<NodeEvent> next_node_event_;
   Decisions decisions_;

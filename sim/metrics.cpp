@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace clustersim {
 
@@ -45,7 +46,10 @@ RunSummary summarize(const EngineView& view) {
   s.rejected = view.rejected_count();
   s.failed = view.failed_count();
   s.unfinished = s.jobs - s.finished - s.rejected - s.failed;
-  std::vector<double> wait, turnaround, bsld;
+  std::vector<double> wait, turnaround, bsld, ftf;
+  std::map<int32_t, std::pair<double, int64_t>> by_user;  // user -> (sum of rho, jobs)
+  const Resources cap = view.cluster().total_capacity();
+  const bool gpus = cap.gpu_milli > 0;
   wait.reserve(static_cast<size_t>(s.finished));
   turnaround.reserve(static_cast<size_t>(s.finished));
   bsld.reserve(static_cast<size_t>(s.finished));
@@ -62,19 +66,59 @@ RunSummary summarize(const EngineView& view) {
     wait.push_back(m.wait);
     turnaround.push_back(m.turnaround);
     bsld.push_back(m.bounded_slowdown);
+    const double g = static_cast<double>(gpus ? spec.total().gpu_milli : spec.total().cores);
+    const double G = static_cast<double>(gpus ? cap.gpu_milli : cap.cores);
+    const double t_id = m.run * std::max(1.0, G > 0 ? g * std::max(r.contention, 1.0) / G : 1.0);
+    const double rho = t_id > 0 ? m.turnaround / t_id : 1.0;
+    ftf.push_back(rho);
+    auto& u = by_user[spec.user];
+    u.first += rho;
+    ++u.second;
     first = std::min(first, spec.submit);
     last = std::max(last, r.end);
   }
   s.wait = describe_distribution(wait);
   s.turnaround = describe_distribution(turnaround);
   s.bounded_slowdown = describe_distribution(bsld);
+  s.finish_time_fairness = describe_distribution(ftf);
+  if (!by_user.empty()) {
+    double sum = 0, sum_sq = 0;
+    for (const auto& [user, v] : by_user) {
+      const double x = v.first / static_cast<double>(v.second);
+      sum += x;
+      sum_sq += x * x;
+    }
+    s.jain_users = sum_sq > 0 ? sum * sum / (static_cast<double>(by_user.size()) * sum_sq) : 0;
+  }
   if (s.finished > 0) {
     s.makespan = (last - first).seconds();
     double span_us = static_cast<double>((last - first).us());
-    Resources cap = view.cluster().total_capacity();
     if (span_us > 0 && cap.cores > 0) s.utilisation = view.used_core_us() / (static_cast<double>(cap.cores) * span_us);
     if (span_us > 0 && cap.gpu_milli > 0)
       s.gpu_utilisation = view.used_gpu_milli_us() / (static_cast<double>(cap.gpu_milli) * span_us);
+    const Cluster& c = view.cluster();
+    const auto used = view.used_gpu_milli_us_by_type();
+    for (uint32_t t = 0; t < c.node_types().size(); ++t) {
+      const NodeType& nt = c.node_types()[t];
+      if (nt.capacity.gpu_milli == 0 || t >= used.size()) continue;
+      const std::string model = nt.gpu_model.empty() ? nt.name : nt.gpu_model;
+      auto it = std::find_if(s.gpu_utilisation_by_model.begin(), s.gpu_utilisation_by_model.end(),
+                             [&](const auto& e) { return e.first == model; });
+      if (it == s.gpu_utilisation_by_model.end()) {
+        s.gpu_utilisation_by_model.emplace_back(model, 0.0);
+        it = s.gpu_utilisation_by_model.end() - 1;
+      }
+      it->second += used[t];  // summed here, divided by capacity below
+    }
+    for (auto& [model, value] : s.gpu_utilisation_by_model) {
+      double capacity = 0;
+      for (uint32_t t = 0; t < c.node_types().size(); ++t) {
+        const NodeType& nt = c.node_types()[t];
+        if ((nt.gpu_model.empty() ? nt.name : nt.gpu_model) == model)
+          capacity += static_cast<double>(nt.capacity.gpu_milli) * static_cast<double>(c.nodes_of_type(t));
+      }
+      value = span_us > 0 && capacity > 0 ? value / (capacity * span_us) : 0.0;
+    }
   }
   return s;
 }

@@ -8,9 +8,17 @@
 //   (Feitelson, Rudolph, Schwiegelshohn, Sevcik, Wong, "Theory and practice in parallel job
 //   scheduling", JSSPP 1997; for a job that is never preempted turnaround = wait + run).
 // makespan    = last end - first submit
-// utilisation = (integral over time of the cores in use) / (cores x makespan)
+// utilisation = (integral over time of the cores in use) / (cores x makespan); the same for
+//   GPUs, overall and per GPU model
+// finish-time fairness (Mahajan et al., Themis, NSDI 2020) of a finished job:
+//   rho = turnaround / T_id, T_id = run x max(1, g x n / G): the time it would take on an
+//   equal 1/n share of the cluster, n = mean number of jobs in the system (queued or running)
+//   over its lifetime, g its GPUs (cores when the cluster has no GPUs), G the cluster's
+// Jain's index over users = (sum x_u)^2 / (U sum x_u^2), x_u = user u's mean rho (1: equal)
 // Percentiles interpolate linearly between order statistics (numpy's default).
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/view.hpp"
@@ -46,6 +54,11 @@ struct RunSummary {
   double gpu_utilisation = 0;   // fraction (0..1) of the GPUs (0 when the cluster has none)
   int64_t preemptions = 0, migrations = 0;
   int64_t kills = 0;         // jobs killed by node failures (a job may count several times)
+  Distribution finish_time_fairness;  // rho over finished jobs
+  double jain_users = 0;              // Jain's index of users' mean rho; 0 when nothing finished
+  // GPU utilisation per GPU model (node types with the same model together), in the order
+  // the models first appear among the node types.
+  std::vector<std::pair<std::string, double>> gpu_utilisation_by_model;
   double lost_work_s = 0;    // work lost to node failures, seconds at nominal speed
 };
 RunSummary summarize(const EngineView& view);

@@ -32,6 +32,10 @@ struct JobRecord {
   uint32_t kills = 0;              // times a node failure killed it
   double saved_us = 0;             // work done at its last checkpoint (preemption, migration, periodic)
   double lost_us = 0;              // work lost to node failures (redone or never done)
+  // While the job is in the system: the engine's integral of active jobs (queued or running)
+  // at its submission. Once it finished: the mean number of active jobs over its lifetime
+  // (itself included), what finish-time fairness divides the cluster by.
+  double contention = 0;
   JobState state = JobState::Pending;
 };
 
@@ -83,6 +87,8 @@ class QueueRange {
   size_t size_;
 };
 
+class SpeedModel;
+
 class EngineView {
  public:
   Time now() const { return now_; }
@@ -114,6 +120,9 @@ class EngineView {
   // that keeps its own ordered queue reads the entries it has not seen yet.
   std::span<const JobId> requeued_log() const { return requeued_log_; }
 
+  // The speed (relative to nominal) the job would run at on a placement: the speed model's
+  // rate (1 without one); 0 means it cannot run there. For heterogeneity-aware policies.
+  double rate_if_placed(JobId j, std::span<const Slot> placement) const;
   // Whether the job could be placed right now (exact, with the engine's placement rules).
   bool fits_now(JobId j) const { return cluster_.fits_now(spec(j).tasks, spec(j).per_task); }
   const DecisionReasons& reasons() const { return reasons_; }
@@ -127,6 +136,8 @@ class EngineView {
   // Integral over time of the cores in use, in core-microseconds (for utilisation).
   double used_core_us() const { return used_core_us_; }
   double used_gpu_milli_us() const { return used_gpu_milli_us_; }
+  // The same per node type (index as Cluster::node_types()), in milli-GPU-microseconds.
+  std::span<const double> used_gpu_milli_us_by_type() const { return used_gpu_by_type_us_; }
 
  protected:
   EngineView() = default;
@@ -148,6 +159,10 @@ class EngineView {
   int64_t n_nodes_down_ = 0;
   std::vector<std::pair<JobId, std::string>> rejections_;
   double used_core_us_ = 0, used_gpu_milli_us_ = 0;
+  std::vector<int64_t> used_gpu_by_type_;    // milli-GPUs in use now, per node type
+  std::vector<double> used_gpu_by_type_us_;  // their integral over time
+  double active_job_us_ = 0;                 // integral of (queued + running) jobs over time
+  const SpeedModel* speed_ = nullptr;
 };
 
 }  // namespace clustersim

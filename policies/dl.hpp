@@ -1,0 +1,37 @@
+#pragma once
+// Baselines for deep-learning GPU clusters (docs/dl-policies.md):
+//
+// hetero-greedy  Jobs in arrival order; each starts on the fastest GPU type that can hold it
+//                now (the speed model's rate on one node of each type), its workers on one
+//                node if possible, else on as few racks as possible. Work-conserving: a job
+//                that does not fit is skipped, not waited for (blocking=true waits).
+// las            Least attained service, discretised as in Tiresias (Gu et al., NSDI 2019):
+//                jobs sit in priority queues by attained service (GPUs x nominal seconds of
+//                work done) against thresholds; every `quantum` seconds and at arrivals and
+//                finishes the highest-priority jobs (queue, then arrival) that fit in the GPUs
+//                run, the others are preempted (they keep their progress and pay the engine's
+//                restore delay).
+// drf            Dominant resource fairness (Ghodsi et al., NSDI 2011): repeatedly start the
+//                next fitting job of the user with the smallest dominant share (the largest of
+//                its shares of cores, GPUs and memory in use), non-preemptive.
+//
+// All place workers through place_fastest(): heterogeneity-aware when the engine has a speed
+// model (workloads/dl.hpp), plain first-fit by consolidation otherwise.
+#include <span>
+#include <vector>
+
+#include "sim/policy.hpp"
+
+namespace clustersim {
+
+class PolicyRegistry;
+
+// A placement for `job` on the node type where it runs fastest and that can hold it now;
+// consolidated on one node (the fullest that fits) if possible, else over the nodes of that
+// type, racks with the most room first. Returns false when no node type can hold it now.
+bool place_fastest(const EngineView& view, JobId job, std::vector<Slot>& out);
+
+// Adds hetero-greedy, las and drf.
+void register_dl_policies(PolicyRegistry& registry);
+
+}  // namespace clustersim

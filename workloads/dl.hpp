@@ -1,0 +1,76 @@
+#pragma once
+// The deep-learning job model: jobs of a job type (a model trained with k workers = k GPUs)
+// whose speed depends on where they run, from a measured throughput table (Gavel: Narayanan
+// et al., OSDI 2020; traces/throughputs.hpp).
+//
+// Work and rate. A DL job's JobSpec::runtime is its duration on the reference GPU type with
+// its workers consolidated on one server (rate 1.0); its work in iterations is runtime x that
+// throughput. On a placement the rate is
+//     throughput(job type, GPU type, consolidated or spread) / reference throughput
+//     (spread falls back on consolidated where the table has no spread measurement)
+//     x (1 - cross_rack_penalty) when the workers span several racks,
+// with the slowest GPU type deciding when a placement mixes types (synchronous training
+// waits for its slowest worker). The engine turns rate into finish times and re-plans them
+// on preemption and migration.
+//
+// Generator (after Gavel's generate_job, its "Philly" distributions): Poisson arrivals; a
+// model uniform over the table's models; scale factor 1 (p 0.7), 2 (0.1), 4 (0.15), 8 (0.05)
+// when multi-GPU jobs are on; duration 60 x 10^U(1.5, 3) s with probability 0.8, else
+// 60 x 10^U(3, 4) s; users uniform over `users`.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/observer.hpp"
+#include "sim/workload.hpp"
+#include "traces/throughputs.hpp"
+
+namespace clustersim {
+
+struct DlWorkloadConfig {
+  int64_t jobs = 500;
+  double jobs_per_hour = 0;   // Poisson arrival rate; 0: every job arrives at time 0
+  bool multi_gpu = true;      // scale factors 1/2/4/8; false: every job uses one GPU
+  int32_t users = 10;         // JobSpec::user uniform on 0..users-1
+  std::string reference_gpu = "v100";
+  int64_t cores_per_gpu = 0;  // per_task cores (0: GPUs only)
+  uint64_t seed = 1;
+  void validate() const;      // throws InputError naming the field
+};
+
+// Jobs with trace_id 1..n, job_type = the table's id of (model, scale factor), tasks = scale
+// factor, per_task = {cores_per_gpu, 1000 milli-GPU, 0}, walltime = runtime. Only job types
+// with a positive throughput on every GPU type of the table, consolidated and spread, are
+// drawn (a model
+// missing at a scale factor, or that cannot run somewhere, is redrawn), so every placement
+// on a GPU type of the table can run them. Throws InputError when none qualifies.
+Workload generate_dl(const ThroughputTable& table, const DlWorkloadConfig& config);
+
+struct ThroughputModelConfig {
+  std::string reference_gpu = "v100";
+  double cross_rack_penalty = 0;  // 0..1: speed lost when workers span racks
+  void validate() const;
+};
+
+// The SpeedModel of the DL job model above. Jobs without a job type (job_type < 0) run at
+// rate 1. A placement on a GPU model the table does not know, or where the table gives no
+// positive throughput, gets rate 0: the engine refuses to start the job there, and policies
+// see it through EngineView::rate_if_placed. A job type without a throughput on the reference
+// GPU raises DecisionError naming it (the workload and the table disagree).
+class ThroughputSpeedModel : public SpeedModel {
+ public:
+  ThroughputSpeedModel(const ThroughputTable& table, ThroughputModelConfig config = {});
+  double rate(const EngineView& view, JobId job, std::span<const Slot> placement) const override;
+  // The isolated throughput of a job type on a node type's GPUs (nullopt if unknown / none).
+  std::optional<double> throughput(const Cluster& cluster, int32_t job_type, uint32_t node_type,
+                                   GpuPlacement p) const;
+
+ private:
+  int32_t gpu_of(const Cluster& cluster, uint32_t node_type) const;  // -1: unknown model
+  const ThroughputTable& table_;
+  ThroughputModelConfig config_;
+  int32_t reference_gpu_;
+  mutable std::vector<int32_t> gpu_by_node_type_;  // cache, filled on first use
+};
+
+}  // namespace clustersim
