@@ -276,7 +276,7 @@ void Engine::start(JobId j, std::span<const Slot> placement, bool trusted) {
     if (!bad.empty()) refuse("start", j, bad);
   }
   const double rate = rate_on("start", j, placement);  // before any change: it may refuse
-  cluster_.allocate(s.per_task, placement);
+  placement = cluster_.allocate(s.per_task, placement);  // with the GPUs the cluster chose
   count_gpus(s, placement, +1);
   r.state = JobState::Running;
   erase_queued(j);
@@ -384,7 +384,6 @@ void Engine::kill(JobId j) {
   JobRecord& r = records_[j.value()];
   const JobSpec& s = specs_[j.value()];
   accrue(r);
-  r.busy_core_us += static_cast<double>(s.total().cores) * static_cast<double>((now_ - r.last_start).us());
   const double total = static_cast<double>(s.runtime.us());
   const double done = total - r.remaining_us;
   double saved = r.saved_us;
@@ -396,25 +395,38 @@ void Engine::kill(JobId j) {
   r.lost_us += done - saved;
   r.saved_us = saved;
   r.remaining_us = total - saved;
-  count_gpus(s, placement(j), -1);
-  cluster_.release(s.per_task, placement(j));
-  drop_placement(r);
-  erase_running(j);
-  ++r.version;  // the planned finish is void
   ++r.kills;
-  r.expected_end = Time::max();
-  --n_running_;
-  ++changes_;
+  stop(j);
   if (config_.on_node_failure == OnNodeFailure::Requeue) {
-    r.state = JobState::Queued;
-    insert_queued(j);
-    requeued_log_.push_back(j);
+    requeue(j);
   } else {
     r.state = JobState::Failed;
     r.end = now_;
     ++n_failed_;
   }
   for (Observer* o : observers_) o->on_job_kill(*this, j);
+}
+
+// Takes a running job off its placement (its progress already accrued); its planned finish is void.
+void Engine::stop(JobId j) {
+  JobRecord& r = records_[j.value()];
+  const JobSpec& s = specs_[j.value()];
+  r.busy_core_us += static_cast<double>(s.total().cores) * static_cast<double>((now_ - r.last_start).us());
+  count_gpus(s, placement(j), -1);
+  cluster_.release(s.per_task, placement(j));
+  drop_placement(r);
+  erase_running(j);  // before expected_end changes: the running set is ordered by it
+  ++r.version;
+  r.expected_end = Time::max();
+  --n_running_;
+  ++changes_;
+}
+
+// A stopped job goes back to the queue at its arrival position.
+void Engine::requeue(JobId j) {
+  records_[j.value()].state = JobState::Queued;
+  insert_queued(j);
+  requeued_log_.push_back(j);
 }
 
 void Engine::preempt(JobId j) {
@@ -424,19 +436,9 @@ void Engine::preempt(JobId j) {
   if (r.state != JobState::Running) refuse("preempt", j, "it is " + std::string(to_string(r.state)) + ", not running");
   accrue(r);
   r.saved_us = static_cast<double>(s.runtime.us()) - r.remaining_us;  // checkpointed on preemption
-  r.busy_core_us += static_cast<double>(s.total().cores) * static_cast<double>((now_ - r.last_start).us());
-  count_gpus(s, placement(j), -1);
-  cluster_.release(s.per_task, placement(j));
-  drop_placement(r);
-  erase_running(j);
-  ++r.version;  // the planned finish is void
   ++r.preemptions;
-  r.expected_end = Time::max();
-  r.state = JobState::Queued;
-  --n_running_;
-  insert_queued(j);
-  requeued_log_.push_back(j);
-  ++changes_;
+  stop(j);
+  requeue(j);
   for (Observer* o : observers_) o->on_job_preempt(*this, j);
 }
 
@@ -463,7 +465,7 @@ void Engine::migrate(JobId j, std::span<const Slot> placement_new) {
   r.saved_us = static_cast<double>(s.runtime.us()) - r.remaining_us;  // checkpointed to move
   count_gpus(s, old, -1);
   count_gpus(s, placement_new, +1);
-  cluster_.allocate(s.per_task, placement_new);
+  placement_new = cluster_.allocate(s.per_task, placement_new);  // with the GPUs the cluster chose
   placements_[r.placement].assign(placement_new.begin(), placement_new.end());
   ++r.migrations;
   r.progress_from = std::max(now_, r.progress_from) + config_.restore_delay;

@@ -91,6 +91,8 @@ class Engine : public EngineView {
   void apply_node_event(const NodeEvent& e);
   void pull_node_event();
   void kill(JobId job);
+  void stop(JobId job);
+  void requeue(JobId job);
   void plan_finish(JobId job);
   // The speed model's rate, checked: 0 refuses the decision `what`; negative or not finite is a bug.
   double rate_on(const char* what, JobId job, std::span<const Slot> placement) const;
