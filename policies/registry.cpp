@@ -2,6 +2,7 @@
 
 #include "policies/batch.hpp"
 #include "policies/dl.hpp"
+#include "policies/packing.hpp"
 #include "sim/error.hpp"
 
 namespace clustersim {
@@ -11,6 +12,7 @@ const PolicyRegistry& PolicyRegistry::builtin() {
     PolicyRegistry r;
     register_batch_policies(r);
     register_dl_policies(r);
+    register_packing_policies(r);
     return r;
   }();
   return registry;

@@ -8,6 +8,10 @@
 
 namespace clustersim {
 
+// Milli-GPUs in one GPU. A task's gpu_milli is either a share of one GPU (1..999), whole GPUs
+// (a multiple of this), or 0; docs/gpu-sharing.md has the rules the cluster applies.
+inline constexpr int64_t kMilliPerGpu = 1000;
+
 struct Resources {
   int64_t cores = 0;
   int64_t gpu_milli = 0;
@@ -37,6 +41,9 @@ struct Resources {
     if (per.mem_mib > 0) n = std::min(n, mem_mib / per.mem_mib);
     return n;
   }
+  // A share of one GPU (0 < gpu_milli < 1000), or whole GPUs (a positive multiple of 1000).
+  constexpr bool is_gpu_share() const { return gpu_milli > 0 && gpu_milli < kMilliPerGpu; }
+  constexpr bool is_whole_gpus() const { return gpu_milli > 0 && gpu_milli % kMilliPerGpu == 0; }
   std::string to_string() const {
     return "{cores=" + std::to_string(cores) + ", gpu_milli=" + std::to_string(gpu_milli) +
            ", mem_mib=" + std::to_string(mem_mib) + "}";

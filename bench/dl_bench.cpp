@@ -1,0 +1,90 @@
+// DL clusters: the largest DL trace sample (the openb pod list, 8,152 pods on the 1,523-node
+// openb cluster, tests/data/alibaba-gpu-v2023) replayed with heterogeneity-aware greedy
+// placement; and a 2,000-job Gavel-style workload on a 108-GPU V100/P100/K80 cluster with the
+// throughput speed model, per policy. Counters: jobs/s and events/s of simulated work.
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "policies/registry.hpp"
+#include "sim/engine.hpp"
+#include "sim/metrics.hpp"
+#include "traces/openb.hpp"
+#include "workloads/dl.hpp"
+
+namespace {
+
+using namespace clustersim;
+
+const std::string kOpenb = std::string(CLUSTERSIM_TEST_DATA_DIR) + "/alibaba-gpu-v2023/";
+
+void counters(benchmark::State& st, int64_t events, int64_t jobs, const RunSummary& s) {
+  st.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  st.counters["jobs/s"] = benchmark::Counter(static_cast<double>(jobs), benchmark::Counter::kIsRate);
+  st.counters["finished"] = static_cast<double>(s.finished);
+  st.counters["jct_mean_s"] = s.turnaround.mean;
+}
+
+void BM_OpenbReplay(benchmark::State& st, const char* policy) {
+  static const ClusterSpec cluster = read_openb_cluster(kOpenb + "openb_node_list_all_node.csv");
+  static const Workload pods = read_openb_workload(kOpenb + "openb_pod_list_default.csv");
+  int64_t events = 0, jobs = 0;
+  RunSummary s;
+  for (auto _ : st) {
+    st.PauseTiming();
+    std::vector<JobSpec> specs = pods.jobs;
+    Cluster c = cluster.cluster;
+    st.ResumeTiming();
+    Engine e(std::move(c), std::move(specs));
+    auto p = PolicyRegistry::builtin().make(policy);
+    e.run(*p);
+    events += e.events_processed();
+    jobs += static_cast<int64_t>(e.num_jobs());
+    st.PauseTiming();
+    s = summarize(e);
+    st.ResumeTiming();
+  }
+  counters(st, events, jobs, s);
+}
+BENCHMARK_CAPTURE(BM_OpenbReplay, hetero_greedy, "hetero-greedy")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_OpenbReplay, fcfs, "fcfs")->Unit(benchmark::kMillisecond);
+
+void BM_GavelWorkload(benchmark::State& st, const char* policy) {
+  static const ThroughputTable table =
+      read_throughputs(std::string(CLUSTERSIM_SOURCE_DIR) + "/data/gavel-throughputs/simulation_throughputs.json");
+  static const Workload w = [] {
+    DlWorkloadConfig cfg;
+    cfg.jobs = 2000;
+    cfg.jobs_per_hour = 4;
+    return generate_dl(table, cfg);
+  }();
+  Cluster cluster;
+  int32_t rack = 0;
+  for (const char* model : {"v100", "p100", "k80"})
+    cluster.add_nodes(cluster.add_node_type(NodeType{std::string(model) + "-server", Resources{32, 4000, 0}, model}),
+                      9, rack++);
+  const ThroughputSpeedModel speed(table);
+  int64_t events = 0, jobs = 0;
+  RunSummary s;
+  for (auto _ : st) {
+    st.PauseTiming();
+    std::vector<JobSpec> specs = w.jobs;
+    st.ResumeTiming();
+    Engine e(cluster, std::move(specs), {.restore_delay = Time::from_seconds(10)});
+    e.set_speed_model(&speed);
+    auto p = PolicyRegistry::builtin().make(policy);
+    e.run(*p);
+    events += e.events_processed();
+    jobs += static_cast<int64_t>(e.num_jobs());
+    st.PauseTiming();
+    s = summarize(e);
+    st.ResumeTiming();
+  }
+  counters(st, events, jobs, s);
+}
+BENCHMARK_CAPTURE(BM_GavelWorkload, fcfs, "fcfs")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_GavelWorkload, hetero_greedy, "hetero-greedy")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_GavelWorkload, las, "las")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_GavelWorkload, drf, "drf")->Unit(benchmark::kMillisecond);
+
+}  // namespace
