@@ -5,30 +5,50 @@
 #include <sstream>
 
 #include "sim/error.hpp"
-#include "traces/swf.hpp"
+#include "traces/format.hpp"
 #include "workloads/lublin.hpp"
 #include "workloads/poisson.hpp"
 #include "workloads/transforms.hpp"
 
 namespace clustersim::cli {
 
+void add_trace_reader_options(po::options_description& d) {
+  d.add_options()
+      ("trace-format", po::value<std::string>(),
+       "the trace's format: swf, openb, philly, pai, helios, alibaba2018 or cache (default: from its name and content)")
+      ("swf-procs", po::value<std::string>()->default_value("allocated"),
+       "SWF processors: allocated (field 5, else 8), requested (8, else 5) or max")
+      ("swf-estimate", po::value<std::string>()->default_value("requested"),
+       "SWF estimate: requested (field 9, else the runtime) or runtime")
+      ("skip-failed", po::bool_switch(), "drop jobs with status 0 (failed)")
+      ("skip-cancelled", po::bool_switch(), "drop jobs with status 5 (cancelled; Philly: killed)")
+      ("lenient", po::bool_switch(), "skip and count malformed lines or rows instead of stopping at the first")
+      ("cpu-unit", po::value<std::string>()->default_value("milli"),
+       "openb, pai, helios, alibaba2018: what a job's cores count: milli (milli-CPUs, exact) or cores (rounded up)")
+      ("skip-unfinished", po::bool_switch(),
+       "DL traces: drop jobs still running when the trace ends (default: they run until its last timestamp)")
+      ("philly-runtime", po::value<std::string>()->default_value("span"),
+       "Philly runtime: span (first attempt's start to last attempt's end) or attempts (sum of the attempts)")
+      ("alibaba2018-memory-mib", po::value<int64_t>()->default_value(0),
+       "Alibaba 2018: MiB of the largest machine, which plan_mem 100 stands for (0: memory not modelled)");
+}
+
 void add_workload_options(po::options_description& d) {
   d.add_options()
-      ("trace", po::value<std::string>(), "workload trace file (SWF: .swf)")
+      ("trace", po::value<std::string>(),
+       "workload trace: SWF, openb pod list, Philly job log, PAI folder, Helios cluster_log, Alibaba 2018 "
+       "batch_task, or a workload cache (docs/traces.md)")
+      ("trace-cache", po::value<std::string>()->default_value("off"),
+       "auto: keep a workload cache FILE.cache next to the trace and load it while it is current; off: parse every time")
       ("synthetic", po::value<std::string>(), "generate the workload instead: lublin or poisson")
       ("jobs", po::value<int64_t>()->default_value(kDefaultJobs), "synthetic: number of jobs")
       ("machine-procs", po::value<int64_t>()->default_value(kDefaultProcs), "synthetic: machine size in processors")
       ("mean-interarrival", po::value<double>()->default_value(60.0), "poisson: mean inter-arrival time (s)")
       ("mean-runtime", po::value<double>()->default_value(3600.0), "poisson: mean runtime (s)")
       ("estimate-factor", po::value<double>()->default_value(1.0), "synthetic: walltime = runtime x U[1, f)")
-      ("seed", po::value<uint64_t>()->default_value(1), "seed for generators and random transforms")
-      ("swf-procs", po::value<std::string>()->default_value("allocated"),
-       "SWF processors: allocated (field 5, else 8), requested (8, else 5) or max")
-      ("swf-estimate", po::value<std::string>()->default_value("requested"),
-       "SWF estimate: requested (field 9, else the runtime) or runtime")
-      ("skip-failed", po::bool_switch(), "SWF: drop jobs with status 0 (failed)")
-      ("skip-cancelled", po::bool_switch(), "SWF: drop jobs with status 5 (cancelled)")
-      ("lenient", po::bool_switch(), "SWF: skip and count malformed lines instead of stopping")
+      ("seed", po::value<uint64_t>()->default_value(1), "seed for generators and random transforms");
+  add_trace_reader_options(d);
+  d.add_options()
       ("offset", po::value<int64_t>()->default_value(0), "transform: skip this many jobs first")
       ("take", po::value<int64_t>()->default_value(0), "transform: keep this many consecutive jobs (0: all)")
       ("random-start", po::bool_switch(), "transform: with --take, start at a seeded random offset")
@@ -60,17 +80,75 @@ std::string trace_path(const po::variables_map& vm) {
   return vm.count("trace") ? vm["trace"].as<std::string>() : std::string();
 }
 
+// An option's value as the settings of TraceOptions write it.
+static std::string setting_text(const po::variable_value& v) {
+  const auto& any = v.value();
+  if (auto p = boost::any_cast<std::string>(&any)) return *p;
+  if (auto b = boost::any_cast<bool>(&any)) return *b ? "true" : "false";
+  if (auto n = boost::any_cast<int64_t>(&any)) return std::to_string(*n);
+  return "?";
+}
+
+template <class Parse>
+static auto option(const po::variables_map& vm, const char* name, Parse&& parse) {
+  try {
+    return parse(vm[name].as<std::string>());
+  } catch (const InputError& e) {
+    throw InputError(std::string("--") + name + ": " + e.what());
+  }
+}
+
+TraceOptions trace_options(const po::variables_map& vm) {
+  TraceOptions o;
+  if (vm.count("trace-format")) o.format = option(vm, "trace-format", parse_trace_format);
+  o.strict = !vm["lenient"].as<bool>();
+  o.skip_failed = vm["skip-failed"].as<bool>();
+  o.skip_cancelled = vm["skip-cancelled"].as<bool>();
+  o.swf_procs = parse_procs_source(vm["swf-procs"].as<std::string>());
+  o.swf_estimate = parse_estimate_source(vm["swf-estimate"].as<std::string>());
+  o.cpu = option(vm, "cpu-unit", parse_openb_cpu_unit);
+  o.skip_unfinished = vm["skip-unfinished"].as<bool>();
+  o.philly_runtime = option(vm, "philly-runtime", parse_philly_runtime);
+  o.alibaba2018_memory_mib = vm["alibaba2018-memory-mib"].as<int64_t>();
+  try {
+    o.alibaba2018().validate();
+  } catch (const InputError&) {
+    throw InputError("--alibaba2018-memory-mib: expected 0 (not modelled) or a positive size up to 2^32 MiB, found " +
+                     std::to_string(o.alibaba2018_memory_mib));
+  }
+  if (vm.count("trace-cache")) o.cache = option(vm, "trace-cache", parse_cache_use);
+  return o;
+}
+
+// A cache records the settings it was made with: a reader option given explicitly that
+// disagrees would otherwise be ignored silently.
+static void check_cache_settings(const po::variables_map& vm, const std::string& path) {
+  CacheSource source;
+  try {
+    source = read_cache_source(path);
+  } catch (const CacheError&) {
+    return;  // load_trace reports it (or rebuilds the cache)
+  }
+  for (const auto& [key, value] : source.settings) {
+    if (!vm.count(key) || vm[key].defaulted()) continue;
+    const std::string given = setting_text(vm[key]);
+    if (given != value) {
+      throw InputError("--" + key + " " + given + ": " + path + " was converted with --" + key + " " + value +
+                       " (from " + source.path + "); convert the trace again with the settings you want, or give the "
+                       "trace itself");
+    }
+  }
+}
+
 static Workload base_workload(const po::variables_map& vm) {
   if (vm.count("trace") && vm.count("synthetic"))
     throw InputError("--trace and --synthetic: give one workload, not both");
   if (vm.count("trace")) {
-    SwfOptions o;
-    o.procs = parse_procs_source(vm["swf-procs"].as<std::string>());
-    o.estimate = parse_estimate_source(vm["swf-estimate"].as<std::string>());
-    o.skip_failed = vm["skip-failed"].as<bool>();
-    o.skip_cancelled = vm["skip-cancelled"].as<bool>();
-    o.strict = !vm["lenient"].as<bool>();
-    return read_swf(vm["trace"].as<std::string>(), o);
+    const std::string path = vm["trace"].as<std::string>();
+    TraceOptions o = trace_options(vm);
+    if (!o.format) o.format = detect_trace_format(path);
+    if (*o.format == TraceFormat::Cache) check_cache_settings(vm, path);
+    return load_trace(path, o);
   }
   std::string kind = vm.count("synthetic") ? vm["synthetic"].as<std::string>() : "lublin";
   if (kind == "lublin") {
@@ -196,6 +274,18 @@ bool parse(int argc, char** argv, const po::options_description& d, po::variable
   }
   po::notify(vm);
   return true;
+}
+
+std::vector<std::string> split_commas(const std::string& list) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= list.size()) {
+    size_t j = list.find(',', i);
+    if (j == std::string::npos) j = list.size();
+    if (j > i) out.push_back(list.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
 }
 
 }  // namespace clustersim::cli

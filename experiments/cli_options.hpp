@@ -3,16 +3,21 @@
 // a generator, plus transforms), the cluster, and the engine settings.
 #include <boost/program_options.hpp>
 #include <string>
+#include <vector>
 
 #include "sim/cluster.hpp"
 #include "sim/engine.hpp"
 #include "sim/workload.hpp"
+#include "traces/format.hpp"
 #include "workloads/failures.hpp"
 
 namespace clustersim::cli {
 
 namespace po = boost::program_options;
 
+// How to read a trace file (--trace-format, --lenient, the per-format settings): what
+// `convert` takes. add_workload_options adds these and the rest (--trace, generators, transforms).
+void add_trace_reader_options(po::options_description& d);
 void add_workload_options(po::options_description& d);
 void add_cluster_options(po::options_description& d);
 void add_engine_options(po::options_description& d);
@@ -21,7 +26,12 @@ void add_engine_options(po::options_description& d);
 inline constexpr int64_t kDefaultJobs = 10000;
 inline constexpr int64_t kDefaultProcs = 256;
 
-// Loads or generates the workload and applies the transforms. Errors name the option.
+// The trace reader settings from the options of add_trace_reader_options (and --trace-cache).
+TraceOptions trace_options(const po::variables_map& vm);
+// Loads or generates the workload and applies the transforms. Errors name the option. A trace
+// is read through load_trace (any format, the workload cache); reading a cache, a reader
+// option given on the command line that differs from the one the cache was made with is an
+// error naming both.
 Workload load_workload(const po::variables_map& vm);
 // The trace path if the workload is a file, else empty.
 std::string trace_path(const po::variables_map& vm);
@@ -32,6 +42,8 @@ EngineConfig make_engine_config(const po::variables_map& vm);
 void set_failures(const po::variables_map& vm, FailureModel& model, std::vector<NodeEvent>& events);
 // "key = value" lines of every option given or defaulted: the config text kept in /meta.
 std::string config_text(const po::variables_map& vm);
+// "a,b,,c" -> {"a", "b", "c"} (empty items dropped).
+std::vector<std::string> split_commas(const std::string& list);
 // Parses argv for a subcommand; prints help and returns false when --help was asked.
 bool parse(int argc, char** argv, const po::options_description& d, po::variables_map& vm,
            const char* usage, const po::positional_options_description* pos = nullptr);

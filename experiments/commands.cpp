@@ -2,8 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
+#include <map>
+#include <sstream>
 
 #include "experiments/cli_options.hpp"
 #include "experiments/runner.hpp"
@@ -103,17 +107,7 @@ int cmd_compare(int argc, char** argv) {
   Workload w = load_workload(vm);
   if (!vm["quiet"].as<bool>()) report_loading(w);
   Cluster cluster = make_cluster(vm, w);
-  std::vector<std::string> names;
-  {
-    std::string list = vm["policies"].as<std::string>();
-    size_t i = 0;
-    while (i <= list.size()) {
-      size_t j = list.find(',', i);
-      if (j == std::string::npos) j = list.size();
-      if (j > i) names.push_back(list.substr(i, j - i));
-      i = j + 1;
-    }
-  }
+  const std::vector<std::string> names = split_commas(vm["policies"].as<std::string>());
   for (const auto& n : names) PolicyRegistry::builtin().make(n);  // unknown names fail before any run
   std::string out_dir = vm.count("out-dir") ? vm["out-dir"].as<std::string>() : "";
   if (!out_dir.empty()) {
@@ -141,6 +135,42 @@ int cmd_compare(int argc, char** argv) {
   return 0;
 }
 
+// What the workload asks of GPUs, for traces of GPU clusters (nothing for CPU-only workloads).
+static std::string gpu_summary(const Workload& w) {
+  int64_t gpu_jobs = 0, max_milli = 0;
+  double milli_sum = 0, gpu_seconds = 0;
+  std::map<std::string, int64_t> models;
+  for (const JobSpec& j : w.jobs) {
+    const int64_t milli = j.total().gpu_milli;
+    if (milli == 0) continue;
+    ++gpu_jobs;
+    milli_sum += static_cast<double>(milli);
+    max_milli = std::max(max_milli, milli);
+    gpu_seconds += static_cast<double>(milli) / 1000.0 * j.runtime.seconds();
+    if (!j.gpu_model.empty()) ++models[j.gpu_model];
+  }
+  if (gpu_jobs == 0) return "";
+  auto line = [](const std::string& label, const std::string& value) {
+    return label + std::string(label.size() < 20 ? 20 - label.size() : 1, ' ') + value + "\n";
+  };
+  auto fixed = [](double v, int digits) {
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(digits) << v;
+    return s.str();
+  };
+  std::string out = line("gpu jobs", std::to_string(gpu_jobs) + " (" +
+                                         fixed(100.0 * static_cast<double>(gpu_jobs) / static_cast<double>(w.jobs.size()), 1) + " %)");
+  out += line("gpus per gpu job", "mean " + fixed(milli_sum / 1000.0 / static_cast<double>(gpu_jobs), 2) + ", max " +
+                                      fixed(static_cast<double>(max_milli) / 1000.0, 3 * (max_milli % 1000 != 0)));
+  out += line("gpu hours", fixed(gpu_seconds / 3600.0, 1));
+  if (!models.empty()) {
+    std::string list;
+    for (const auto& [model, n] : models) list += (list.empty() ? "" : ", ") + model + ": " + std::to_string(n);
+    out += line("gpu models", list);
+  }
+  return out;
+}
+
 int cmd_info(int argc, char** argv) {
   po::options_description d("clustersim info: statistics of a workload (a trace file or a generator)");
   d.add_options()("help,h", "show this help");
@@ -149,12 +179,12 @@ int cmd_info(int argc, char** argv) {
   po::positional_options_description pos;
   pos.add("trace", 1);
   po::variables_map vm;
-  if (!parse(argc, argv, d, vm, "usage: clustersim info FILE.swf | clustersim info --synthetic lublin", &pos)) return 0;
+  if (!parse(argc, argv, d, vm, "usage: clustersim info TRACE | clustersim info --synthetic lublin", &pos)) return 0;
   Workload w = load_workload(vm);
   report_loading(w);
   int64_t procs = vm.count("procs") ? vm["procs"].as<int64_t>() : w.machine.processors();
   if (vm.count("nodes")) procs = vm["nodes"].as<int64_t>() * vm["cores-per-node"].as<int64_t>();
-  std::cout << w.name << "\n" << format_stats(compute_stats(w, procs));
+  std::cout << w.name << "\n" << format_stats(compute_stats(w, procs)) << gpu_summary(w);
   return 0;
 }
 

@@ -17,6 +17,7 @@ const char* kUsage =
     "  run        replay one workload under one policy, optionally writing HDF5 (--out)\n"
     "  compare    several policies on one workload, a comparison table (default: built-in workload)\n"
     "  info       statistics of a trace or a generated workload\n"
+    "  convert    read a trace once and write its workload cache (loads many times faster)\n"
     "  policies   the available policies and their parameters\n"
     "  reproduce  re-compute a published table under its simulator's protocol (rlscheduler)\n";
 
@@ -36,8 +37,9 @@ int main(int argc, char** argv) {
     if (cmd == "info") return cli::cmd_info(argc - 1, argv + 1);
     if (cmd == "policies") return cli::cmd_policies(argc - 1, argv + 1);
     if (cmd == "reproduce") return cli::cmd_reproduce(argc - 1, argv + 1);
+    if (cmd == "convert") return cli::cmd_convert(argc - 1, argv + 1);
     std::string msg = "clustersim: unknown subcommand '" + cmd + "'";
-    std::string near = closest_match(cmd, {"run", "compare", "info", "policies", "reproduce"});
+    std::string near = closest_match(cmd, {"run", "compare", "info", "policies", "reproduce", "convert"});
     if (!near.empty()) msg += " (did you mean '" + near + "'?)";
     std::cerr << msg << "; see clustersim --help\n";
     return 2;

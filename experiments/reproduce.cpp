@@ -14,22 +14,10 @@ namespace clustersim::cli {
 
 namespace {
 
-std::vector<std::string> split_list(const std::string& list) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i <= list.size()) {
-    size_t j = list.find(',', i);
-    if (j == std::string::npos) j = list.size();
-    if (j > i) out.push_back(list.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
 template <class T>
 std::vector<T> parse_numbers(const std::string& list, const std::string& option, long long max) {
   std::vector<T> out;
-  for (const std::string& item : split_list(list)) {
+  for (const std::string& item : split_commas(list)) {
     try {
       size_t used = 0;
       const long long v = std::stoll(item, &used);
@@ -50,7 +38,7 @@ ReproduceRequest request_from(const po::variables_map& vm) {
   auto given = [&](const char* name) { return vm.count(name) && !vm[name].defaulted(); };
   if (vm.count("profile")) r.profile = vm["profile"].as<std::string>();
   if (given("trace")) r.trace = vm["trace"].as<std::string>();
-  if (given("scores")) r.scores = split_list(vm["scores"].as<std::string>());
+  if (given("scores")) r.scores = split_commas(vm["scores"].as<std::string>());
   if (given("windows")) r.windows = vm["windows"].as<int>();
   if (given("window-jobs")) r.window_jobs = vm["window-jobs"].as<int64_t>();
   if (given("seed-key")) r.seed_key = parse_numbers<uint32_t>(vm["seed-key"].as<std::string>(), "seed-key", 0xFFFFFFFFll);
