@@ -2,10 +2,13 @@
 
 #include <cmath>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "sim/error.hpp"
 #include "traces/format.hpp"
+#include "traces/cluster_spec.hpp"
+#include "traces/openb.hpp"
 #include "workloads/lublin.hpp"
 #include "workloads/poisson.hpp"
 #include "workloads/transforms.hpp"
@@ -40,14 +43,23 @@ void add_workload_options(po::options_description& d) {
        "batch_task, or a workload cache (docs/traces.md)")
       ("trace-cache", po::value<std::string>()->default_value("off"),
        "auto: keep a workload cache FILE.cache next to the trace and load it while it is current; off: parse every time")
-      ("synthetic", po::value<std::string>(), "generate the workload instead: lublin or poisson")
+      ("synthetic", po::value<std::string>(), "generate the workload instead: lublin, poisson or dl (Gavel-style DL jobs)")
       ("jobs", po::value<int64_t>()->default_value(kDefaultJobs), "synthetic: number of jobs")
       ("machine-procs", po::value<int64_t>()->default_value(kDefaultProcs), "synthetic: machine size in processors")
       ("mean-interarrival", po::value<double>()->default_value(60.0), "poisson: mean inter-arrival time (s)")
       ("mean-runtime", po::value<double>()->default_value(3600.0), "poisson: mean runtime (s)")
       ("estimate-factor", po::value<double>()->default_value(1.0), "synthetic: walltime = runtime x U[1, f)")
+      ("jobs-per-hour", po::value<double>()->default_value(6.0), "dl: Poisson arrival rate (0: all at time 0)")
+      ("single-gpu", po::bool_switch(), "dl: every job uses one GPU (default: 1/2/4/8 as in Gavel)")
+      ("users", po::value<int32_t>()->default_value(10), "dl: jobs belong to this many users")
       ("seed", po::value<uint64_t>()->default_value(1), "seed for generators and random transforms");
   add_trace_reader_options(d);
+  d.add_options()
+      ("throughputs", po::value<std::string>(),
+       "DL throughput table (Gavel JSON or CSV, docs/throughputs.md): jobs with a job type run at its rates "
+       "(default for --synthetic dl: the shipped Gavel table)")
+      ("reference-gpu", po::value<std::string>()->default_value("v100"), "DL: the GPU type a job's runtime is measured on")
+      ("cross-rack-penalty", po::value<double>()->default_value(0.0), "DL: speed lost (0..1) when a job's workers span racks");
   d.add_options()
       ("offset", po::value<int64_t>()->default_value(0), "transform: skip this many jobs first")
       ("take", po::value<int64_t>()->default_value(0), "transform: keep this many consecutive jobs (0: all)")
@@ -57,6 +69,8 @@ void add_workload_options(po::options_description& d) {
 
 void add_cluster_options(po::options_description& d) {
   d.add_options()
+      ("cluster-spec", po::value<std::string>(),
+       "the cluster from a file: a TOML spec (docs/cluster-spec.md) or an openb node list (.csv)")
       ("procs", po::value<int64_t>(), "a processor pool of this many cores (default: the trace's MaxProcs, else MaxNodes)")
       ("nodes", po::value<int64_t>(), "model nodes: this many identical nodes ...")
       ("cores-per-node", po::value<int64_t>()->default_value(1), "... of this many cores each");
@@ -151,6 +165,16 @@ static Workload base_workload(const po::variables_map& vm) {
     return load_trace(path, o);
   }
   std::string kind = vm.count("synthetic") ? vm["synthetic"].as<std::string>() : "lublin";
+  if (kind == "dl") {
+    DlWorkloadConfig c;
+    c.jobs = vm["jobs"].as<int64_t>();
+    c.jobs_per_hour = vm["jobs-per-hour"].as<double>();
+    c.multi_gpu = !vm["single-gpu"].as<bool>();
+    c.users = vm["users"].as<int32_t>();
+    c.reference_gpu = vm["reference-gpu"].as<std::string>();
+    c.seed = vm["seed"].as<uint64_t>();
+    return generate_dl(*throughput_table(vm), c);
+  }
   if (kind == "lublin") {
     LublinConfig c;
     c.jobs = vm["jobs"].as<int64_t>();
@@ -169,7 +193,7 @@ static Workload base_workload(const po::variables_map& vm) {
     c.estimate_factor = vm["estimate-factor"].as<double>();
     return generate_poisson(c);
   }
-  throw InputError("--synthetic: expected lublin or poisson, got '" + kind + "'");
+  throw InputError("--synthetic: expected lublin, poisson or dl, got '" + kind + "'");
 }
 
 Workload load_workload(const po::variables_map& vm) {
@@ -190,7 +214,37 @@ Workload load_workload(const po::variables_map& vm) {
   return w;
 }
 
+// The shipped Gavel table, in the source tree's data/ (compiled in).
+static constexpr const char* kGavelThroughputs = CLUSTERSIM_DATA_DIR "/gavel-throughputs/simulation_throughputs.json";
+
+std::shared_ptr<const ThroughputTable> throughput_table(const po::variables_map& vm) {
+  const bool dl = vm.count("synthetic") && vm["synthetic"].as<std::string>() == "dl";
+  if (!vm.count("throughputs") && !dl) return nullptr;
+  const std::string path =
+      vm.count("throughputs") ? vm["throughputs"].as<std::string>() : std::string(kGavelThroughputs);
+  static std::map<std::string, std::shared_ptr<const ThroughputTable>> loaded;  // one read per run of the program
+  auto& table = loaded[path];
+  if (!table) table = std::make_shared<const ThroughputTable>(read_throughputs(path));
+  return table;
+}
+
+ThroughputModelConfig speed_config(const po::variables_map& vm) {
+  ThroughputModelConfig c;
+  c.reference_gpu = vm["reference-gpu"].as<std::string>();
+  c.cross_rack_penalty = vm["cross-rack-penalty"].as<double>();
+  if (!(c.cross_rack_penalty >= 0 && c.cross_rack_penalty < 1))
+    throw InputError("--cross-rack-penalty: must be in [0, 1), got " + std::to_string(c.cross_rack_penalty));
+  return c;
+}
+
 Cluster make_cluster(const po::variables_map& vm, const Workload& w) {
+  if (vm.count("cluster-spec")) {
+    if (vm.count("procs") || vm.count("nodes"))
+      throw InputError("--cluster-spec and --procs/--nodes: give one cluster, not both");
+    const std::string path = vm["cluster-spec"].as<std::string>();
+    const bool csv = path.size() >= 4 && path.compare(path.size() - 4, 4, ".csv") == 0;
+    return csv ? read_openb_cluster(path).cluster : read_cluster_spec(path).cluster;
+  }
   int64_t cores = vm["cores-per-node"].as<int64_t>();
   if (cores < 1) throw InputError("--cores-per-node: must be >= 1, got " + std::to_string(cores));
   if (vm.count("nodes")) {

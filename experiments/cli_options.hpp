@@ -2,6 +2,7 @@
 // Command-line options shared by the subcommands: where the workload comes from (a trace or
 // a generator, plus transforms), the cluster, and the engine settings.
 #include <boost/program_options.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "sim/engine.hpp"
 #include "sim/workload.hpp"
 #include "traces/format.hpp"
+#include "workloads/dl.hpp"
 #include "workloads/failures.hpp"
 
 namespace clustersim::cli {
@@ -37,6 +39,10 @@ Workload load_workload(const po::variables_map& vm);
 std::string trace_path(const po::variables_map& vm);
 // The cluster from --procs / --nodes / --cores-per-node, else the workload's machine.
 Cluster make_cluster(const po::variables_map& vm, const Workload& w);
+// The DL throughput table of --throughputs (or the shipped Gavel table for --synthetic dl),
+// read once; null when the run has none.
+std::shared_ptr<const ThroughputTable> throughput_table(const po::variables_map& vm);
+ThroughputModelConfig speed_config(const po::variables_map& vm);
 EngineConfig make_engine_config(const po::variables_map& vm);
 // The node-failure model or events from --mtbf-hours, --mttr-hours, --failure-seed, --node-events.
 void set_failures(const po::variables_map& vm, FailureModel& model, std::vector<NodeEvent>& events);

@@ -60,7 +60,7 @@ int cmd_run(int argc, char** argv) {
   add_cluster_options(d);
   add_engine_options(d);
   po::variables_map vm;
-  if (!parse(argc, argv, d, vm, "usage: clustersim run [--trace FILE.swf | --synthetic lublin|poisson] [--policy NAME] [--out FILE.h5]"))
+  if (!parse(argc, argv, d, vm, "usage: clustersim run [--trace FILE | --synthetic lublin|poisson|dl] [--cluster-spec FILE] [--policy NAME] [--out FILE.h5]"))
     return 0;
   RunSetup s;
   s.workload = load_workload(vm);
@@ -70,14 +70,17 @@ int cmd_run(int argc, char** argv) {
   s.policy_params = params_from(vm);
   s.engine = make_engine_config(vm);
   set_failures(vm, s.failures, s.node_events);
+  s.throughputs = throughput_table(vm);
+  s.speed = speed_config(vm);
   s.sample_interval_s = vm["sample-interval"].as<double>();
   s.meta = base_meta(vm, s.workload);
   if (vm.count("out")) s.out_path = vm["out"].as<std::string>();
   s.progress = isatty(STDERR_FILENO) && !vm["quiet"].as<bool>();
   std::string name = s.workload.name, cluster = describe_cluster(s.cluster), policy = s.policy;
+  const bool gpu_cluster = s.cluster.total_capacity().gpu_milli > 0;
   RunOutcome o = run_simulation(std::move(s));
   if (!vm["quiet"].as<bool>()) {
-    std::cout << name << " on " << cluster << "\n" << format_table({{policy, o}});
+    std::cout << name << " on " << cluster << "\n" << format_table({{policy, o}}, gpu_cluster);
     if (!o.rejections.empty())
       std::cout << o.rejections.size() << " jobs rejected (first: job " << o.rejections[0].first << ": "
                 << o.rejections[0].second << ")\n";
@@ -123,6 +126,8 @@ int cmd_compare(int argc, char** argv) {
     s.policy = n;
     s.engine = make_engine_config(vm);
     set_failures(vm, s.failures, s.node_events);
+    s.throughputs = throughput_table(vm);
+    s.speed = speed_config(vm);
     s.sample_interval_s = vm["sample-interval"].as<double>();
     s.meta = base_meta(vm, w);
     if (!out_dir.empty()) s.out_path = out_dir + "/" + n + ".h5";
@@ -130,7 +135,7 @@ int cmd_compare(int argc, char** argv) {
     rows.emplace_back(n, run_simulation(std::move(s)));
   }
   if (!vm["quiet"].as<bool>()) std::cout << w.name << " (" << w.jobs.size() << " jobs) on " << describe_cluster(cluster) << "\n";
-  std::cout << format_table(rows);
+  std::cout << format_table(rows, cluster.total_capacity().gpu_milli > 0);
   if (!out_dir.empty() && !vm["quiet"].as<bool>()) std::cout << "wrote " << names.size() << " HDF5 files to " << out_dir << "/\n";
   return 0;
 }

@@ -83,8 +83,12 @@ RunOutcome run_simulation(RunSetup setup) {
                                                       setup.failures);
   }
 
+  std::optional<ThroughputSpeedModel> speed;
+  if (setup.throughputs) speed.emplace(*setup.throughputs, setup.speed);
+
   Engine engine(std::move(setup.cluster), std::move(setup.workload.jobs), setup.engine);
   engine.set_node_events(node_source.get());
+  if (speed) engine.set_speed_model(&*speed);
   if (writer) engine.add_observer(writer.get());
   std::optional<ProgressLine> progress;
   if (setup.progress) {

@@ -2,6 +2,7 @@
 // One simulation run from a description: workload, cluster, policy by name, engine settings,
 // output file. The CLI's run and compare commands and the Python bindings all go through it.
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "sim/engine.hpp"
 #include "sim/metrics.hpp"
 #include "sim/workload.hpp"
+#include "workloads/dl.hpp"
 #include "workloads/failures.hpp"
 
 namespace clustersim {
@@ -26,6 +28,10 @@ struct RunSetup {
   std::string out_path;  // empty: write no file
   RunMeta meta;          // policy fields are filled in by run_simulation
   bool progress = false; // a progress line on stderr
+  // The DL job model: with a throughput table, jobs with a job type run at the rate the
+  // table gives on their placement (workloads/dl.hpp); without one every job runs at rate 1.
+  std::shared_ptr<const ThroughputTable> throughputs;
+  ThroughputModelConfig speed;
   // Node failures: a seeded MTBF/MTTR model, or events (from a file); not both.
   FailureModel failures;
   std::vector<NodeEvent> node_events;

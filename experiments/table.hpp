@@ -8,6 +8,7 @@
 
 namespace clustersim::cli {
 
-std::string format_table(const std::vector<std::pair<std::string, RunOutcome>>& rows);
+// `gpus`: the cluster has GPUs (DL columns), else the batch columns.
+std::string format_table(const std::vector<std::pair<std::string, RunOutcome>>& rows, bool gpus = false);
 
 }  // namespace clustersim::cli

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
 
 #include "sim/error.hpp"
 #include "workloads/detmath.hpp"
@@ -76,8 +77,9 @@ Workload generate_dl(const ThroughputTable& table, const DlWorkloadConfig& cfg) 
   if (by_factor[0].empty()) throw InputError("dl: no one-GPU job type runs on every GPU type of the throughput table");
 
   Workload w;
-  w.name = "dl(" + std::to_string(cfg.jobs) + " jobs, " + std::to_string(cfg.jobs_per_hour) + "/h, seed " +
-           std::to_string(cfg.seed) + ")";
+  std::ostringstream name;
+  name << "dl(" << cfg.jobs << " jobs, " << cfg.jobs_per_hour << "/h, seed " << cfg.seed << ")";
+  w.name = name.str();
   Rng arrivals(splitmix64(cfg.seed ^ 0xA11));
   Rng kinds(splitmix64(cfg.seed ^ 0xB22));
   Rng durations(splitmix64(cfg.seed ^ 0xC33));
