@@ -18,9 +18,28 @@ using namespace clustersim;
 
 const std::string kOpenb = std::string(CLUSTERSIM_TEST_DATA_DIR) + "/alibaba-gpu-v2023/";
 
-void counters(benchmark::State& st, int64_t events, int64_t jobs, const RunSummary& s) {
+// Replays `jobs` on `cluster` under `policy` (with `speed` if given) once per iteration.
+void replay(benchmark::State& st, const Cluster& cluster, const std::vector<JobSpec>& jobs, const char* policy,
+            const SpeedModel* speed, EngineConfig config = {}) {
+  int64_t events = 0, n = 0;
+  RunSummary s;
+  for (auto _ : st) {
+    st.PauseTiming();
+    std::vector<JobSpec> specs = jobs;
+    Cluster c = cluster;
+    st.ResumeTiming();
+    Engine e(std::move(c), std::move(specs), config);
+    if (speed) e.set_speed_model(speed);
+    auto p = PolicyRegistry::builtin().make(policy);
+    e.run(*p);
+    events += e.events_processed();
+    n += static_cast<int64_t>(e.num_jobs());
+    st.PauseTiming();
+    s = summarize(e);
+    st.ResumeTiming();
+  }
   st.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
-  st.counters["jobs/s"] = benchmark::Counter(static_cast<double>(jobs), benchmark::Counter::kIsRate);
+  st.counters["jobs/s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
   st.counters["finished"] = static_cast<double>(s.finished);
   st.counters["jct_mean_s"] = s.turnaround.mean;
 }
@@ -28,23 +47,7 @@ void counters(benchmark::State& st, int64_t events, int64_t jobs, const RunSumma
 void BM_OpenbReplay(benchmark::State& st, const char* policy) {
   static const ClusterSpec cluster = read_openb_cluster(kOpenb + "openb_node_list_all_node.csv");
   static const Workload pods = read_openb_workload(kOpenb + "openb_pod_list_default.csv");
-  int64_t events = 0, jobs = 0;
-  RunSummary s;
-  for (auto _ : st) {
-    st.PauseTiming();
-    std::vector<JobSpec> specs = pods.jobs;
-    Cluster c = cluster.cluster;
-    st.ResumeTiming();
-    Engine e(std::move(c), std::move(specs));
-    auto p = PolicyRegistry::builtin().make(policy);
-    e.run(*p);
-    events += e.events_processed();
-    jobs += static_cast<int64_t>(e.num_jobs());
-    st.PauseTiming();
-    s = summarize(e);
-    st.ResumeTiming();
-  }
-  counters(st, events, jobs, s);
+  replay(st, cluster.cluster, pods.jobs, policy, nullptr);
 }
 BENCHMARK_CAPTURE(BM_OpenbReplay, hetero_greedy, "hetero-greedy")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_OpenbReplay, fcfs, "fcfs")->Unit(benchmark::kMillisecond);
@@ -64,23 +67,7 @@ void BM_GavelWorkload(benchmark::State& st, const char* policy) {
     cluster.add_nodes(cluster.add_node_type(NodeType{std::string(model) + "-server", Resources{32, 4000, 0}, model}),
                       9, rack++);
   const ThroughputSpeedModel speed(table);
-  int64_t events = 0, jobs = 0;
-  RunSummary s;
-  for (auto _ : st) {
-    st.PauseTiming();
-    std::vector<JobSpec> specs = w.jobs;
-    st.ResumeTiming();
-    Engine e(cluster, std::move(specs), {.restore_delay = Time::from_seconds(10)});
-    e.set_speed_model(&speed);
-    auto p = PolicyRegistry::builtin().make(policy);
-    e.run(*p);
-    events += e.events_processed();
-    jobs += static_cast<int64_t>(e.num_jobs());
-    st.PauseTiming();
-    s = summarize(e);
-    st.ResumeTiming();
-  }
-  counters(st, events, jobs, s);
+  replay(st, cluster, w.jobs, policy, &speed, {.restore_delay = Time::from_seconds(10)});
 }
 BENCHMARK_CAPTURE(BM_GavelWorkload, fcfs, "fcfs")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_GavelWorkload, hetero_greedy, "hetero-greedy")->Unit(benchmark::kMillisecond);

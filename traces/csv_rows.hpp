@@ -1,5 +1,5 @@
 #pragma once
-// Internal: what the CSV trace readers (Helios, PAI, Alibaba 2018) share: a row reader with
+// Internal: what the CSV trace readers (openb, Helios, PAI, Alibaba 2018) share: a row reader with
 // named columns (from a header row, or from the documented order when the file has none),
 // exact field parsers (integers, decimals, "YYYY-MM-DD HH:MM:SS" times), strict or lenient
 // row loops, and dense ids for hashed names. Errors name the file, line and column:

@@ -1,5 +1,5 @@
-// The openb (Alibaba GPU cluster trace v2023) readers: a small CSV row reader with named
-// columns, the row checks, and the mappings to a cluster and a workload (docs/openb.md).
+// The openb (Alibaba GPU cluster trace v2023) readers: the row checks, and the mappings to a
+// cluster and a workload (docs/openb.md). The CSV layer is traces/csv_rows.hpp.
 #include "traces/openb.hpp"
 
 #include <algorithm>
@@ -11,170 +11,20 @@
 
 #include "sim/error.hpp"
 #include "sim/suggest.hpp"
+#include "traces/csv_rows.hpp"
 #include "traces/text_file.hpp"
 
 namespace clustersim {
 
 namespace {
 
-constexpr int64_t kMaxValue = int64_t{1} << 50;  // far above any size or time in seconds
 constexpr int64_t kMaxGpus = int64_t{1} << 20;   // x 1000 milli-GPUs stays exact
 
-// A problem with one row: thrown inside a row's parse, turned into an InputError or a
-// warning by the caller.
-struct RowError {
-  std::string label;  // "column 2 (cpu_milli)", or empty for the row as a whole
-  std::string message;
-};
-
-struct ColumnSpec {
-  const char* name;
-  bool required;
-};
-
-// Text shown for what was found: unprintable bytes as \xNN, cut after 40 characters.
-std::string shown(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < s.size() && i < 40; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  if (s.size() > 40) out += "...";
-  return out;
-}
-
-// Reads a CSV text with a header row: columns are found by name (any order; unknown extra
-// columns are ignored), fields are separated by commas (the openb files quote nothing).
-class CsvRows {
- public:
-  CsvRows(std::string_view text, const std::string& name, std::span<const ColumnSpec> columns)
-      : text_(text), name_(name), columns_(columns), where_(columns.size(), -1) {
-    if (text_.starts_with("\xEF\xBB\xBF")) text_.remove_prefix(3);  // a UTF-8 byte order mark
-    if (!next_line()) throw InputError::at(name_, 1, "header", "empty file: expected a header row");
-    split();
-    header_.assign(fields_.begin(), fields_.end());
-    for (size_t i = 0; i < header_.size(); ++i) {
-      for (size_t c = 0; c < columns_.size(); ++c) {
-        if (header_[i] != columns_[c].name) continue;
-        if (where_[c] >= 0) {
-          throw InputError::at(name_, line_, "header", "column '" + header_[i] + "' appears twice");
-        }
-        where_[c] = static_cast<int>(i);
-      }
-    }
-    std::vector<std::string> unknown;
-    for (size_t i = 0; i < header_.size(); ++i) {
-      if (std::none_of(columns_.begin(), columns_.end(), [&](const ColumnSpec& c) { return header_[i] == c.name; }))
-        unknown.push_back(header_[i]);
-    }
-    for (size_t c = 0; c < columns_.size(); ++c) {
-      if (where_[c] < 0 && columns_[c].required) {
-        std::string hint = did_you_mean(columns_[c].name, unknown);
-        if (hint.starts_with(" (expected")) hint.clear();  // only a near miss helps here
-        throw InputError::at(name_, line_, "header",
-                             std::string("missing column '") + columns_[c].name + "'" + hint);
-      }
-    }
-  }
-
-  // Advances to the next non-blank row. Raises RowError when its field count is wrong.
-  bool next() {
-    if (!next_line()) return false;
-    split();
-    if (fields_.size() < header_.size()) {
-      const size_t i = fields_.size();
-      throw RowError{label_at(i), "missing: expected " + std::to_string(header_.size()) +
-                                      " columns, found " + std::to_string(fields_.size())};
-    }
-    if (fields_.size() > header_.size()) {
-      throw RowError{"column " + std::to_string(header_.size() + 1),
-                     "expected exactly " + std::to_string(header_.size()) + " columns, found " +
-                         std::to_string(fields_.size()) + " (first extra: '" +
-                         shown(fields_[header_.size()]) + "')"};
-    }
-    return true;
-  }
-
-  long line() const { return line_; }
-  bool has(size_t c) const { return where_[c] >= 0; }
-  std::string_view field(size_t c) const {
-    return where_[c] < 0 ? std::string_view() : fields_[static_cast<size_t>(where_[c])];
-  }
-  // "column 2 (cpu_milli)": the place in this file's header and the name.
-  std::string label(size_t c) const { return label_at(static_cast<size_t>(where_[c])); }
-  [[noreturn]] void fail(size_t c, const std::string& message) const { throw RowError{label(c), message}; }
-
- private:
-  std::string label_at(size_t i) const {
-    return "column " + std::to_string(i + 1) + " (" + header_[i] + ")";
-  }
-  // The next non-blank line into line_text_ ('\r' dropped); false at the end.
-  bool next_line() {
-    while (pos_ < text_.size()) {
-      const size_t nl = std::min(text_.find('\n', pos_), text_.size());
-      std::string_view l = text_.substr(pos_, nl - pos_);
-      pos_ = nl + 1;
-      ++line_;
-      if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-      if (l.find_first_not_of(" \t") == std::string_view::npos) continue;
-      line_text_ = l;
-      return true;
-    }
-    return false;
-  }
-  void split() {
-    fields_.clear();
-    size_t start = 0;
-    for (;;) {
-      const size_t comma = line_text_.find(',', start);
-      fields_.push_back(line_text_.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-      if (comma == std::string_view::npos) break;
-      start = comma + 1;
-    }
-  }
-
-  std::string_view text_;
-  const std::string& name_;
-  std::span<const ColumnSpec> columns_;
-  std::vector<int> where_;  // column spec -> field index in the file
-  std::vector<std::string> header_;
-  std::vector<std::string_view> fields_;
-  std::string_view line_text_;
-  size_t pos_ = 0;
-  long line_ = 0;
-};
-
-// A non-negative integer. pandas writes integer columns that have gaps as floats ("427061.0"),
-// so a fraction of zeros is accepted.
-std::optional<int64_t> parse_count(std::string_view s) {
-  const size_t dot = s.find('.');
-  if (dot != std::string_view::npos) {
-    if (dot == 0 || s.find_first_not_of('0', dot + 1) != std::string_view::npos) return std::nullopt;
-    s = s.substr(0, dot);
-  }
-  if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || v > kMaxValue) return std::nullopt;
-  return v;
-}
-
-int64_t count(const CsvRows& rows, size_t c, int64_t max = kMaxValue) {
-  const std::string_view s = rows.field(c);
-  const auto v = parse_count(s);
-  if (!v) rows.fail(c, "expected an integer >= 0, found '" + shown(s) + "'");
-  if (*v > max) rows.fail(c, "expected at most " + std::to_string(max) + ", found " + std::string(s));
-  return *v;
-}
+using traces_detail::ColumnSpec;
+using traces_detail::count;
+using traces_detail::CsvRows;
+using traces_detail::RowError;
+using traces_detail::shown;
 
 // A time in seconds, or -1 when the field is empty (or the column absent).
 int64_t optional_time(const CsvRows& rows, size_t c) {
@@ -186,21 +36,12 @@ template <class Row, class Parse>
 OpenbRows<Row> read_rows(std::string_view text, const std::string& name,
                          std::span<const ColumnSpec> columns, const OpenbOptions& options,
                          Parse&& parse_row) {
+  CsvRows rows(text, name, columns, CsvRows::Header::Named);
+  auto read = traces_detail::read_rows<Row>(rows, name, options.strict, parse_row);
   OpenbRows<Row> out;
-  CsvRows rows(text, name, columns);
-  int64_t index = 0;
-  for (;;) {
-    try {
-      if (!rows.next()) break;
-      out.rows.push_back(parse_row(rows, index));
-    } catch (const RowError& e) {
-      InputError error = InputError::at(name, rows.line(), e.label, e.message);
-      if (options.strict) throw error;
-      ++out.malformed_rows;
-      if (out.warnings.size() < static_cast<size_t>(OpenbOptions::kMaxWarnings)) out.warnings.emplace_back(error.what());
-    }
-    ++index;
-  }
+  out.rows = std::move(read.rows);
+  out.malformed_rows = read.malformed_rows;
+  out.warnings = std::move(read.warnings);
   return out;
 }
 

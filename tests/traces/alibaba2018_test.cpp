@@ -8,22 +8,15 @@
 #include <string>
 
 #include "sim/error.hpp"
+#include "support/error_of.hpp"
 
 using namespace clustersim;
+
+using clustersim::testing::error_of;
 
 namespace {
 
 const std::string kFile = std::string(CLUSTERSIM_TEST_DATA_DIR) + "/alibaba2018/batch_task.csv";
-
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 std::string row_error(const std::string& rows) {
   return error_of([&] { parse_alibaba2018_tasks(rows, "batch.csv"); });

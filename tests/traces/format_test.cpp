@@ -13,9 +13,12 @@
 #include "sim/error.hpp"
 #include "support/temp_dir.hpp"
 #include "traces/text_file.hpp"
+#include "support/error_of.hpp"
 
 using namespace clustersim;
 namespace fs = std::filesystem;
+
+using clustersim::testing::error_of;
 
 namespace {
 
@@ -26,16 +29,6 @@ const std::string kPai = kData + "/pai";
 const std::string kHelios = kData + "/helios/cluster_log.csv";
 const std::string kAlibaba = kData + "/alibaba2018/batch_task.csv";
 const std::string kOpenb = kData + "/alibaba-gpu-v2023/openb_pod_list_default.csv";
-
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 void expect_same_jobs(const Workload& a, const Workload& b) {
   EXPECT_EQ(a.name, b.name);

@@ -8,23 +8,16 @@
 #include <string>
 
 #include "sim/error.hpp"
+#include "support/error_of.hpp"
 
 using namespace clustersim;
+
+using clustersim::testing::error_of;
 
 namespace {
 
 const std::string kDir = std::string(CLUSTERSIM_TEST_DATA_DIR) + "/helios/";
 const std::string kHeader = "job_id,user,vc,gpu_num,cpu_num,node_num,state,submit_time,start_time,end_time,duration,queue\n";
-
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 std::string row_error(const std::string& rows) {
   return error_of([&] { parse_helios_log(kHeader + rows, "log.csv"); });

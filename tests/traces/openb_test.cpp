@@ -7,8 +7,11 @@
 #include <string>
 
 #include "sim/error.hpp"
+#include "support/error_of.hpp"
 
 using namespace clustersim;
+
+using clustersim::testing::error_of;
 
 namespace {
 
@@ -20,16 +23,6 @@ const std::string kPods = kDir + "openb_pod_list_default.csv";
 const char* kPodHeader =
     "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,"
     "scheduled_time\n";
-
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 std::string pod_error(const std::string& rows) {
   return error_of([&] { parse_openb_pods(kPodHeader + rows, "pods.csv"); });

@@ -8,24 +8,17 @@
 #include <string>
 
 #include "sim/error.hpp"
+#include "support/error_of.hpp"
 
 using namespace clustersim;
+
+using clustersim::testing::error_of;
 
 namespace {
 
 const std::string kDir = std::string(CLUSTERSIM_TEST_DATA_DIR) + "/pai/";
 const std::string kJobs = kDir + "pai_job_table.csv";
 const std::string kTasks = kDir + "pai_task_table.csv";
-
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 std::string task_error(const std::string& rows) {
   return error_of([&] { parse_pai_tasks(rows, "tasks.csv"); });

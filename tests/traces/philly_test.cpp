@@ -8,23 +8,16 @@
 #include <string>
 
 #include "sim/error.hpp"
+#include "support/error_of.hpp"
 
 using namespace clustersim;
+
+using clustersim::testing::error_of;
 
 namespace {
 
 const std::string kDir = std::string(CLUSTERSIM_TEST_DATA_DIR) + "/philly/";
 const std::string kLog = kDir + "cluster_job_log";
-
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 std::string log_error(const std::string& text) {
   return error_of([&] { parse_philly_log(text, "log.json"); });

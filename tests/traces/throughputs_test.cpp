@@ -8,23 +8,16 @@
 
 #include "sim/error.hpp"
 #include "support/temp_dir.hpp"
+#include "support/error_of.hpp"
 
 using namespace clustersim;
+
+using clustersim::testing::error_of;
 
 namespace {
 
 const std::string kGavel =
     std::string(CLUSTERSIM_TEST_DATA_DIR) + "/../../data/gavel-throughputs/simulation_throughputs.json";
-
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 std::string csv_error(std::string_view text) {
   return error_of([&] { parse_throughputs_csv(text, "t.csv"); });
