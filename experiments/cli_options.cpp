@@ -81,6 +81,8 @@ void add_engine_options(po::options_description& d) {
       ("sample-interval", po::value<double>()->default_value(-1), "time-series sample period in s (-1: about 1000 samples; 0: off)")
       ("round-interval", po::value<double>()->default_value(0), "periodic scheduling round in s (0: none)")
       ("check-invariants", po::bool_switch(), "check the engine's invariants after every instant (slower)")
+      ("flush-seconds", po::value<double>()->default_value(10.0),
+       "HDF5 output: at most this many seconds between flushes (what a killed run keeps)")
       ("restore-delay", po::value<double>()->default_value(0), "s a preempted, migrated or killed job waits before it progresses again")
       ("mtbf-hours", po::value<double>()->default_value(0), "node failures: mean time between failures of each node, h (0: none)")
       ("mttr-hours", po::value<double>()->default_value(1), "node failures: mean time to repair, h")

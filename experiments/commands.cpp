@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "experiments/cli_options.hpp"
+#include "experiments/interrupt.hpp"
 #include "experiments/runner.hpp"
 #include "experiments/table.hpp"
 #include "policies/params.hpp"
@@ -39,6 +40,19 @@ static void report_loading(const Workload& w) {
     std::cerr << ")\n";
   }
   for (const auto& msg : w.warnings) std::cerr << "warning: " << msg << "\n";
+}
+
+// The observer that stops a run on SIGINT/SIGTERM (handlers installed on first use).
+static StopOnSignal& stop_on_signal() {
+  static StopOnSignal stop;
+  install_stop_signals();
+  return stop;
+}
+
+static double flush_seconds(const po::variables_map& vm) {
+  const double s = vm["flush-seconds"].as<double>();
+  if (!(s > 0) || !std::isfinite(s)) throw InputError("--flush-seconds: must be > 0, got " + std::to_string(s));
+  return s;
 }
 
 static std::map<std::string, std::string> params_from(const po::variables_map& vm) {
@@ -73,6 +87,8 @@ int cmd_run(int argc, char** argv) {
   s.throughputs = throughput_table(vm);
   s.speed = speed_config(vm);
   s.sample_interval_s = vm["sample-interval"].as<double>();
+  s.hdf5.flush_seconds = flush_seconds(vm);
+  s.observers.push_back(&stop_on_signal());
   s.meta = base_meta(vm, s.workload);
   if (vm.count("out")) s.out_path = vm["out"].as<std::string>();
   s.progress = isatty(STDERR_FILENO) && !vm["quiet"].as<bool>();
@@ -129,6 +145,8 @@ int cmd_compare(int argc, char** argv) {
     s.throughputs = throughput_table(vm);
     s.speed = speed_config(vm);
     s.sample_interval_s = vm["sample-interval"].as<double>();
+    s.hdf5.flush_seconds = flush_seconds(vm);
+    s.observers.push_back(&stop_on_signal());
     s.meta = base_meta(vm, w);
     if (!out_dir.empty()) s.out_path = out_dir + "/" + n + ".h5";
     s.progress = isatty(STDERR_FILENO) && !vm["quiet"].as<bool>();

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "experiments/commands.hpp"
+#include "experiments/interrupt.hpp"
 #include "policies/params.hpp"
 #include "sim/error.hpp"
 
@@ -49,6 +50,10 @@ int main(int argc, char** argv) {
   } catch (const InputError& e) {
     std::cerr << "clustersim " << cmd << ": error: " << e.what() << "\n";
     return 1;
+  } catch (const cli::Interrupted& e) {
+    std::cerr << "clustersim " << cmd << ": " << e.what()
+              << "; every record written so far is kept in the output file (run_complete = 0)\n";
+    return 128 + e.signal();
   } catch (const DecisionError& e) {
     std::cerr << "clustersim " << cmd << ": policy error: " << e.what() << "\n";
     return 1;

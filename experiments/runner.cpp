@@ -70,7 +70,7 @@ RunOutcome run_simulation(RunSetup setup) {
 
   // The writer is opened before the run so that an unwritable path fails up front.
   std::unique_ptr<Hdf5RunWriter> writer;
-  if (!setup.out_path.empty()) writer = std::make_unique<Hdf5RunWriter>(setup.out_path, setup.meta);
+  if (!setup.out_path.empty()) writer = std::make_unique<Hdf5RunWriter>(setup.out_path, setup.meta, setup.hdf5);
 
   if (setup.failures.enabled() && !setup.node_events.empty())
     throw InputError("failures: give a failure model (MTBF/MTTR) or node events from a file, not both");

@@ -26,6 +26,7 @@ struct RunSetup {
   // at least 1 s apart); 0 turns them off. Overrides engine.sample_interval.
   double sample_interval_s = -1;
   std::string out_path;  // empty: write no file
+  Hdf5Options hdf5;      // how often the file is flushed, compression
   RunMeta meta;          // policy fields are filled in by run_simulation
   bool progress = false; // a progress line on stderr
   // The DL job model: with a throughput table, jobs with a job type run at the rate the
