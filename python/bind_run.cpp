@@ -148,6 +148,10 @@ py::dict summary_dict(const RunSummary& s) {
   distribution("wait_", s.wait, "_s");
   distribution("turnaround_", s.turnaround, "_s");
   distribution("bounded_slowdown_", s.bounded_slowdown, "");
+  d["kills"] = s.kills, d["lost_work_s"] = s.lost_work_s;
+  distribution("finish_time_fairness_", s.finish_time_fairness, "");
+  d["jain_users"] = s.jain_users;
+  for (const auto& [model, value] : s.gpu_utilisation_by_model) d[("gpu_utilisation_" + model).c_str()] = value;
   return d;
 }
 
@@ -195,7 +199,9 @@ std::unique_ptr<RunResult> run(const Workload& workload, const py::object& clust
                                const py::object& params, const py::object& engine, double sample_interval,
                                const py::object& out, uint64_t seed, const py::object& config_text,
                                const std::string& trace_checksum, const py::object& progress,
-                               int64_t progress_every) {
+                               int64_t progress_every, const py::object& throughputs, const std::string& reference_gpu,
+                               double cross_rack_penalty, double mtbf_hours, double mttr_hours, uint64_t failure_seed,
+                               const py::object& node_events) {
   RunSetup s;
   s.workload = workload;
   if (cluster.is_none()) {
@@ -223,6 +229,18 @@ std::unique_ptr<RunResult> run(const Workload& workload, const py::object& clust
     for (const auto& [k, v] : params.cast<py::dict>()) s.policy_params[py::str(k).cast<std::string>()] = param_text(v);
   if (!engine.is_none()) s.engine = engine.cast<EngineConfig>();
   if (!std::isfinite(sample_interval)) throw InputError("sample_interval: must be a finite number of seconds");
+  if (!throughputs.is_none()) {
+    s.throughputs = std::make_shared<const ThroughputTable>(
+        read_throughputs(py::str(py::module_::import("os").attr("fsdecode")(throughputs)).cast<std::string>()));
+    s.speed.reference_gpu = reference_gpu;
+    s.speed.cross_rack_penalty = cross_rack_penalty;
+  }
+  s.failures.mtbf_hours = mtbf_hours;
+  s.failures.mttr_hours = mttr_hours;
+  s.failures.seed = failure_seed;
+  s.failures.validate();
+  if (!node_events.is_none())
+    s.node_events = read_node_events(py::str(py::module_::import("os").attr("fsdecode")(node_events)).cast<std::string>());
   s.sample_interval_s = sample_interval;
 
   std::optional<TempFile> temp;
@@ -287,6 +305,18 @@ void bind_run(py::module_& m) {
             else throw InputError("engine.placement: expected first-fit or round-robin, got '" + s + "'");
           },
           "the placement when a policy gives none: 'first-fit' or 'round-robin'")
+      .property(
+          "checkpoint_interval", [](const EngineConfig& c) { return c.checkpoint_interval.seconds(); },
+          [](EngineConfig& c, double s) { c.checkpoint_interval = seconds_to_time_ceil(s, "checkpoint_interval"); },
+          "> 0: running jobs checkpoint this often (s of nominal work); a job killed by a node failure resumes there")
+      .property(
+          "on_node_failure", [](const EngineConfig& c) { return std::string(to_string(c.on_node_failure)); },
+          [](EngineConfig& c, const std::string& s) {
+            if (s == "requeue") c.on_node_failure = OnNodeFailure::Requeue;
+            else if (s == "fail") c.on_node_failure = OnNodeFailure::Fail;
+            else throw InputError("engine.on_node_failure: expected requeue or fail, got '" + s + "'");
+          },
+          "what happens to the jobs of a failed node: 'requeue' or 'fail'")
       .field("check_invariants", &EngineConfig::check_invariants, "check the engine's invariants after every instant")
       .field("max_idle_decision_points", &EngineConfig::max_idle_decision_points,
              "decision points in a row without progress before the run stops as stuck")
@@ -321,7 +351,9 @@ void bind_run(py::module_& m) {
         py::arg("params") = py::none(), py::kw_only(), py::arg("engine") = py::none(),
         py::arg("sample_interval") = -1.0, py::arg("out") = py::none(), py::arg("seed") = 0,
         py::arg("config_text") = py::none(), py::arg("trace_checksum") = "", py::arg("progress") = py::none(),
-        py::arg("progress_every") = 1000,
+        py::arg("progress_every") = 1000, py::arg("throughputs") = py::none(), py::arg("reference_gpu") = "v100",
+        py::arg("cross_rack_penalty") = 0.0, py::arg("mtbf_hours") = 0.0, py::arg("mttr_hours") = 1.0,
+        py::arg("failure_seed") = 1, py::arg("node_events") = py::none(),
         R"(Simulate `workload` on `cluster` (default: one pool of the workload's MaxProcs) under
 `policy`: a registry name (see policies()) with `params` (a dict; values are turned into text),
 or a clustersim.Policy instance. `engine` is an EngineConfig; `sample_interval` the time-series

@@ -23,6 +23,7 @@ void bind_workload(py::module_& m);
 void bind_policy(py::module_& m);
 void bind_run(py::module_& m);
 void bind_reproduce(py::module_& m);
+void bind_dl(py::module_& m);
 
 // Seconds (float) to engine time, rounded to the nearest microsecond; a NaN or an infinite
 // value raises ValueError naming `what`.

@@ -43,4 +43,5 @@ PYBIND11_MODULE(_clustersim, m) {
   bind_policy(m);
   bind_run(m);
   bind_reproduce(m);
+  bind_dl(m);
 }

@@ -40,6 +40,10 @@ from ._clustersim import (
     generate_poisson,
     reproduce,
     reproduce_experiment,
+    read_cluster_spec,
+    read_trace,
+    generate_dl,
+    gavel_throughputs,
     git_revision,
     parse_swf,
     policies,
@@ -91,6 +95,8 @@ __all__ = [
     "policies", "policy_names", "run",
     # published tables under other simulators' protocols (docs/rlscheduler.md)
     "reproduce", "reproduce_experiment",
+    # DL clusters (docs/dl.md)
+    "read_cluster_spec", "read_trace", "generate_dl", "gavel_throughputs",
     # errors
     "DecisionError", "InputError", "InvariantError",
     # submodules (loaded on first use), version
