@@ -63,6 +63,22 @@ static std::map<std::string, std::string> params_from(const po::variables_map& v
   return p;
 }
 
+// What run and compare set the same way from their options: engine, failures, the DL speed
+// model, output flushing, the stop-on-signal observer, /meta and the progress line.
+static RunSetup shared_setup(const po::variables_map& vm, const Workload& w) {
+  RunSetup s;
+  s.engine = make_engine_config(vm);
+  set_failures(vm, s.failures, s.node_events);
+  s.throughputs = throughput_table(vm);
+  s.speed = speed_config(vm);
+  s.sample_interval_s = vm["sample-interval"].as<double>();
+  s.hdf5.flush_seconds = flush_seconds(vm);
+  s.observers.push_back(&stop_on_signal());
+  s.meta = base_meta(vm, w);
+  s.progress = isatty(STDERR_FILENO) && !vm["quiet"].as<bool>();
+  return s;
+}
+
 int cmd_run(int argc, char** argv) {
   po::options_description d("clustersim run: replay one workload under one policy");
   d.add_options()("help,h", "show this help")
@@ -76,22 +92,14 @@ int cmd_run(int argc, char** argv) {
   po::variables_map vm;
   if (!parse(argc, argv, d, vm, "usage: clustersim run [--trace FILE | --synthetic lublin|poisson|dl] [--cluster-spec FILE] [--policy NAME] [--out FILE.h5]"))
     return 0;
-  RunSetup s;
-  s.workload = load_workload(vm);
-  if (!vm["quiet"].as<bool>()) report_loading(s.workload);
+  Workload w = load_workload(vm);
+  if (!vm["quiet"].as<bool>()) report_loading(w);
+  RunSetup s = shared_setup(vm, w);
+  s.workload = std::move(w);
   s.cluster = make_cluster(vm, s.workload);
   s.policy = vm["policy"].as<std::string>();
   s.policy_params = params_from(vm);
-  s.engine = make_engine_config(vm);
-  set_failures(vm, s.failures, s.node_events);
-  s.throughputs = throughput_table(vm);
-  s.speed = speed_config(vm);
-  s.sample_interval_s = vm["sample-interval"].as<double>();
-  s.hdf5.flush_seconds = flush_seconds(vm);
-  s.observers.push_back(&stop_on_signal());
-  s.meta = base_meta(vm, s.workload);
   if (vm.count("out")) s.out_path = vm["out"].as<std::string>();
-  s.progress = isatty(STDERR_FILENO) && !vm["quiet"].as<bool>();
   std::string name = s.workload.name, cluster = describe_cluster(s.cluster), policy = s.policy;
   const bool gpu_cluster = s.cluster.total_capacity().gpu_milli > 0;
   RunOutcome o = run_simulation(std::move(s));
@@ -135,21 +143,13 @@ int cmd_compare(int argc, char** argv) {
     if (ec) throw InputError(out_dir + ": cannot create the output folder: " + ec.message());
   }
   std::vector<std::pair<std::string, RunOutcome>> rows;
+  const RunSetup shared = shared_setup(vm, w);  // options and files read once for every policy
   for (const auto& n : names) {
-    RunSetup s;
+    RunSetup s = shared;
     s.workload = w;
     s.cluster = cluster;
     s.policy = n;
-    s.engine = make_engine_config(vm);
-    set_failures(vm, s.failures, s.node_events);
-    s.throughputs = throughput_table(vm);
-    s.speed = speed_config(vm);
-    s.sample_interval_s = vm["sample-interval"].as<double>();
-    s.hdf5.flush_seconds = flush_seconds(vm);
-    s.observers.push_back(&stop_on_signal());
-    s.meta = base_meta(vm, w);
     if (!out_dir.empty()) s.out_path = out_dir + "/" + n + ".h5";
-    s.progress = isatty(STDERR_FILENO) && !vm["quiet"].as<bool>();
     rows.emplace_back(n, run_simulation(std::move(s)));
   }
   if (!vm["quiet"].as<bool>()) std::cout << w.name << " (" << w.jobs.size() << " jobs) on " << describe_cluster(cluster) << "\n";

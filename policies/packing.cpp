@@ -131,14 +131,14 @@ void PackingPolicy::schedule(Decisions& d) {
   const EngineView& v = d.view();
   const bool freed = !primed_ || v.finished_count() != seen_finished_ || v.failed_count() != seen_failed_ ||
                      v.requeued_log().size() != seen_requeued_ || v.reasons().nodes;
-  todo_.clear();
+  candidates_this_pass_.clear();
   if (freed) {
-    todo_.assign(v.queue().begin(), v.queue().end());
+    candidates_this_pass_.assign(v.queue().begin(), v.queue().end());
   } else {
     for (uint32_t j = seen_arrived_; j < v.arrived(); ++j)
-      if (v.state(JobId(j)) == JobState::Queued) todo_.push_back(JobId(j));
+      if (v.state(JobId(j)) == JobState::Queued) candidates_this_pass_.push_back(JobId(j));
   }
-  for (JobId j : todo_)
+  for (JobId j : candidates_this_pass_)
     if (place(v, j, placement_)) d.start(j, placement_);
   primed_ = true;
   seen_arrived_ = v.arrived();

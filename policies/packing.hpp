@@ -133,7 +133,7 @@ class PackingPolicy : public Policy {
   std::vector<int32_t> scratch_gpus_;
   std::vector<Candidate> candidates_;
   std::vector<Slot> placement_;
-  std::vector<JobId> todo_;
+  std::vector<JobId> candidates_this_pass_;  // the queued jobs this call tries, in queue order
   // What the last pass saw: if nothing was given back since, a job that did not fit then
   // still does not (free resources only shrank), so only new arrivals are tried.
   bool primed_ = false;
