@@ -73,5 +73,7 @@ BENCHMARK_CAPTURE(BM_GavelWorkload, fcfs, "fcfs")->Unit(benchmark::kMillisecond)
 BENCHMARK_CAPTURE(BM_GavelWorkload, hetero_greedy, "hetero-greedy")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_GavelWorkload, las, "las")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_GavelWorkload, drf, "drf")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_GavelWorkload, rr_timeshare, "rr-timeshare")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_GavelWorkload, lp_max_min, "lp")->Unit(benchmark::kMillisecond);
 
 }  // namespace

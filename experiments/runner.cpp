@@ -62,6 +62,8 @@ RunOutcome run_simulation(RunSetup setup) {
     throw InputError("policy " + setup.policy +
                      ": parameters are for registry policies; give a policy object its settings directly");
   }
+  // A round-based policy brings its round length unless the engine was given one.
+  if (setup.engine.round_interval == Time::zero()) setup.engine.round_interval = policy->round_interval();
   if (setup.sample_interval_s < 0) setup.engine.sample_interval = auto_sample_interval(setup.workload);
   else setup.engine.sample_interval = Time::from_seconds_ceil(setup.sample_interval_s);
   setup.meta.policy_name = setup.policy;

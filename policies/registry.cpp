@@ -3,6 +3,8 @@
 #include "policies/batch.hpp"
 #include "policies/dl.hpp"
 #include "policies/packing.hpp"
+#include "policies/lp/lp_policy.hpp"
+#include "policies/rounds.hpp"
 #include "sim/error.hpp"
 
 namespace clustersim {
@@ -13,6 +15,8 @@ const PolicyRegistry& PolicyRegistry::builtin() {
     register_batch_policies(r);
     register_dl_policies(r);
     register_packing_policies(r);
+    register_round_policies(r);
+    register_lp_policies(r);
     return r;
   }();
   return registry;

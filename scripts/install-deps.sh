@@ -11,6 +11,7 @@ packages=(
   python3-nbconvert python3-ipykernel
   clang libclang-rt-14-dev
   libopenblas0-pthread
+  coinor-libclp-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -82,6 +82,7 @@ class Engine : public EngineView {
   void preempt(JobId job);
   void migrate(JobId job, std::span<const Slot> placement);
   void wake_at(Time t);
+  AllocationChanges apply(const Allocation& allocation);
 
   void begin();
   Time next_time() const;
@@ -119,7 +120,9 @@ class Engine : public EngineView {
   std::optional<NodeEvent> next_node_event_;
   Decisions decisions_;
   std::vector<uint32_t> free_placements_;
-  std::vector<Slot> scratch_;
+  std::vector<Slot> scratch_, scratch2_;
+  std::vector<uint32_t> apply_mark_;  // apply(): jobs in the allocation carry apply_stamp_
+  uint32_t apply_stamp_ = 0;
   uint64_t seq_ = 0;
   Time last_instant_;
   bool started_ = false, finished_ = false;

@@ -5,12 +5,41 @@
 // (so the view reflects it); an invalid one throws DecisionError naming the job and reason.
 #include <span>
 #include <string>
+#include <vector>
 
 #include "sim/view.hpp"
 
 namespace clustersim {
 
 class Engine;
+
+// A round's allocation (its leases): the jobs that run until the next round, each on its
+// placement. Built by a round-based policy and handed to Decisions::apply.
+class Allocation {
+ public:
+  void clear() { jobs_.clear(); first_.assign(1, 0); slots_.clear(); }
+  void add(JobId job, std::span<const Slot> placement) {
+    jobs_.push_back(job);
+    slots_.insert(slots_.end(), placement.begin(), placement.end());
+    first_.push_back(static_cast<uint32_t>(slots_.size()));
+  }
+  size_t size() const { return jobs_.size(); }
+  bool empty() const { return jobs_.empty(); }
+  JobId job(size_t i) const { return jobs_[i]; }
+  std::span<const Slot> placement(size_t i) const {
+    return std::span<const Slot>(slots_).subspan(first_[i], first_[i + 1] - first_[i]);
+  }
+
+ private:
+  std::vector<JobId> jobs_;
+  std::vector<uint32_t> first_{0};
+  std::vector<Slot> slots_;
+};
+
+// What applying an allocation did (for policies' statistics and tests).
+struct AllocationChanges {
+  int64_t kept = 0, started = 0, migrated = 0, preempted = 0;
+};
 
 class Decisions {
  public:
@@ -32,6 +61,13 @@ class Decisions {
   void migrate(JobId job, std::span<const Slot> placement);
   // Ask to be called again at time t (> now) even if nothing else happens then.
   void wake_at(Time t);
+  // Renew the leases of a round: afterwards exactly the allocation's jobs run, each on its
+  // placement. A running job left out is preempted; one given a different placement is
+  // migrated; one given the placement it has keeps running without cost; a queued job
+  // starts. Preempted and migrated jobs keep their progress and pay the restore delay.
+  // Throws DecisionError naming the job when a job is listed twice, is neither queued nor
+  // running, or its placement does not fit once the jobs leaving have released theirs.
+  AllocationChanges apply(const Allocation& allocation);
 
  private:
   Engine* engine_;
@@ -45,6 +81,9 @@ class Policy {
   virtual void reset(const EngineView& view) { (void)view; }
   // Called once after all events of an instant (see Engine::advance for when).
   virtual void schedule(Decisions& decisions) = 0;
+  // The round length a round-based policy schedules on (EngineConfig::round_interval), or
+  // zero for an event-driven policy. Runners give the engine this interval when none is set.
+  virtual Time round_interval() const { return Time::zero(); }
 };
 
 }  // namespace clustersim
