@@ -57,9 +57,12 @@ void add_workload_options(po::options_description& d) {
   d.add_options()
       ("throughputs", po::value<std::string>(),
        "DL throughput table (Gavel JSON or CSV, docs/throughputs.md): jobs with a job type run at its rates "
-       "(default for --synthetic dl: the shipped Gavel table)")
+       "(default for --synthetic dl and --dl-job-types: the shipped Gavel table)")
       ("reference-gpu", po::value<std::string>()->default_value("v100"), "DL: the GPU type a job's runtime is measured on")
-      ("cross-rack-penalty", po::value<double>()->default_value(0.0), "DL: speed lost (0..1) when a job's workers span racks");
+      ("cross-rack-penalty", po::value<double>()->default_value(0.0), "DL: speed lost (0..1) when a job's workers span racks")
+      ("dl-job-types", po::bool_switch(),
+       "DL: give each GPU job of the --trace a job type (model) drawn with --seed from the throughput table, "
+       "and run at its rates (docs/dl.md)");
   d.add_options()
       ("offset", po::value<int64_t>()->default_value(0), "transform: skip this many jobs first")
       ("take", po::value<int64_t>()->default_value(0), "transform: keep this many consecutive jobs (0: all)")
@@ -198,8 +201,46 @@ static Workload base_workload(const po::variables_map& vm) {
   throw InputError("--synthetic: expected lublin, poisson or dl, got '" + kind + "'");
 }
 
-Workload load_workload(const po::variables_map& vm) {
+// --dl-job-types: the trace's GPU jobs become DL jobs of drawn job types (workloads/dl.hpp),
+// before the slicing transforms, so a job keeps its type whatever slice is taken.
+static void check_dl_job_types_source(const po::variables_map& vm) {
+  if (vm.count("synthetic"))
+    throw InputError("--dl-job-types and --synthetic: --dl-job-types gives the GPU jobs of a --trace job types "
+                     "(--synthetic dl draws its own)");
+  if (!vm.count("trace")) throw InputError("--dl-job-types: needs a GPU trace (--trace FILE)");
+}
+
+static Workload with_dl_job_types(Workload w, const po::variables_map& vm, std::vector<std::string>* notes) {
+  DlJobTypesConfig c;
+  c.seed = vm["seed"].as<uint64_t>();
+  c.reference_gpu = vm["reference-gpu"].as<std::string>();
+  const ThroughputTable& table = *throughput_table(vm);
+  if (!table.find_gpu_type(c.reference_gpu))
+    throw InputError("--reference-gpu: the throughput table has no GPU type '" + c.reference_gpu + "'");
+  DlJobTypesResult r;
+  try {
+    r = assign_dl_job_types(w, table, c);
+  } catch (const InputError& e) {
+    throw InputError(std::string("--dl-job-types: ") + e.what());
+  }
+  if (r.converted == 0)
+    throw InputError("--dl-job-types: " + w.name + " has no job that asks for GPUs (" + std::to_string(w.jobs.size()) +
+                     " jobs)");
+  if (notes) {
+    std::ostringstream s;
+    s << "dl-job-types: " << r.converted << " GPU jobs given a job type (seed " << c.seed << ": " << r.rounded_up
+      << " fractional GPU totals rounded up, " << r.remapped_scale
+      << " GPU counts without a job type of their own remapped); " << r.without_gpus << " jobs without GPUs unchanged";
+    notes->push_back(s.str());
+  }
+  return std::move(r.workload);
+}
+
+Workload load_workload(const po::variables_map& vm, std::vector<std::string>* notes) {
+  const bool dl_job_types = vm["dl-job-types"].as<bool>();
+  if (dl_job_types) check_dl_job_types_source(vm);
   Workload w = base_workload(vm);
+  if (dl_job_types) w = with_dl_job_types(std::move(w), vm, notes);
   int64_t offset = vm["offset"].as<int64_t>(), n = vm["take"].as<int64_t>();
   if (offset < 0) throw InputError("--offset: must be >= 0, got " + std::to_string(offset));
   if (n < 0) throw InputError("--take: must be >= 0, got " + std::to_string(n));
@@ -220,7 +261,8 @@ Workload load_workload(const po::variables_map& vm) {
 static constexpr const char* kGavelThroughputs = CLUSTERSIM_DATA_DIR "/gavel-throughputs/simulation_throughputs.json";
 
 std::shared_ptr<const ThroughputTable> throughput_table(const po::variables_map& vm) {
-  const bool dl = vm.count("synthetic") && vm["synthetic"].as<std::string>() == "dl";
+  const bool dl = (vm.count("synthetic") && vm["synthetic"].as<std::string>() == "dl") ||
+                  (vm.count("dl-job-types") && vm["dl-job-types"].as<bool>());
   if (!vm.count("throughputs") && !dl) return nullptr;
   const std::string path =
       vm.count("throughputs") ? vm["throughputs"].as<std::string>() : std::string(kGavelThroughputs);

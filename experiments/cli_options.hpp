@@ -33,13 +33,16 @@ TraceOptions trace_options(const po::variables_map& vm);
 // Loads or generates the workload and applies the transforms. Errors name the option. A trace
 // is read through load_trace (any format, the workload cache); reading a cache, a reader
 // option given on the command line that differs from the one the cache was made with is an
-// error naming both.
-Workload load_workload(const po::variables_map& vm);
+// error naming both. With --dl-job-types the trace's GPU jobs get drawn job types
+// (assign_dl_job_types) before the transforms. `notes`, when given, receives lines saying what
+// a step changed (--dl-job-types' counts) for the command to print.
+Workload load_workload(const po::variables_map& vm, std::vector<std::string>* notes = nullptr);
 // The trace path if the workload is a file, else empty.
 std::string trace_path(const po::variables_map& vm);
 // The cluster from --procs / --nodes / --cores-per-node, else the workload's machine.
 Cluster make_cluster(const po::variables_map& vm, const Workload& w);
-// The DL throughput table of --throughputs (or the shipped Gavel table for --synthetic dl),
+// The DL throughput table of --throughputs (or the shipped Gavel table for --synthetic dl and
+// --dl-job-types),
 // read once; null when the run has none.
 std::shared_ptr<const ThroughputTable> throughput_table(const po::variables_map& vm);
 ThroughputModelConfig speed_config(const po::variables_map& vm);

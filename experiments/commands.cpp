@@ -32,7 +32,7 @@ static RunMeta base_meta(const po::variables_map& vm, const Workload& w) {
   return m;
 }
 
-static void report_loading(const Workload& w) {
+static void report_loading(const Workload& w, const std::vector<std::string>& notes) {
   if (w.skipped_total() > 0) {
     std::cerr << w.name << ": " << w.jobs.size() << " jobs loaded, " << w.skipped_total() << " records skipped (";
     bool first = true;
@@ -40,6 +40,7 @@ static void report_loading(const Workload& w) {
     std::cerr << ")\n";
   }
   for (const auto& msg : w.warnings) std::cerr << "warning: " << msg << "\n";
+  for (const auto& msg : notes) std::cerr << msg << "\n";
 }
 
 // The observer that stops a run on SIGINT/SIGTERM (handlers installed on first use).
@@ -92,8 +93,9 @@ int cmd_run(int argc, char** argv) {
   po::variables_map vm;
   if (!parse(argc, argv, d, vm, "usage: clustersim run [--trace FILE | --synthetic lublin|poisson|dl] [--cluster-spec FILE] [--policy NAME] [--out FILE.h5]"))
     return 0;
-  Workload w = load_workload(vm);
-  if (!vm["quiet"].as<bool>()) report_loading(w);
+  std::vector<std::string> notes;
+  Workload w = load_workload(vm, &notes);
+  if (!vm["quiet"].as<bool>()) report_loading(w, notes);
   RunSetup s = shared_setup(vm, w);
   s.workload = std::move(w);
   s.cluster = make_cluster(vm, s.workload);
@@ -131,8 +133,9 @@ int cmd_compare(int argc, char** argv) {
   add_engine_options(d);
   po::variables_map vm;
   if (!parse(argc, argv, d, vm, "usage: clustersim compare [workload options] [--policies a,b] [--out-dir DIR]")) return 0;
-  Workload w = load_workload(vm);
-  if (!vm["quiet"].as<bool>()) report_loading(w);
+  std::vector<std::string> notes;
+  Workload w = load_workload(vm, &notes);
+  if (!vm["quiet"].as<bool>()) report_loading(w, notes);
   Cluster cluster = make_cluster(vm, w);
   const std::vector<std::string> names = split_commas(vm["policies"].as<std::string>());
   for (const auto& n : names) PolicyRegistry::builtin().make(n);  // unknown names fail before any run
@@ -203,8 +206,9 @@ int cmd_info(int argc, char** argv) {
   pos.add("trace", 1);
   po::variables_map vm;
   if (!parse(argc, argv, d, vm, "usage: clustersim info TRACE | clustersim info --synthetic lublin", &pos)) return 0;
-  Workload w = load_workload(vm);
-  report_loading(w);
+  std::vector<std::string> notes;
+  Workload w = load_workload(vm, &notes);
+  report_loading(w, notes);
   int64_t procs = vm.count("procs") ? vm["procs"].as<int64_t>() : w.machine.processors();
   if (vm.count("nodes")) procs = vm["nodes"].as<int64_t>() * vm["cores-per-node"].as<int64_t>();
   std::cout << w.name << "\n" << format_stats(compute_stats(w, procs)) << gpu_summary(w);

@@ -2,6 +2,7 @@
 
 #include "policies/batch.hpp"
 #include "policies/dl.hpp"
+#include "policies/lp/assign_lp.hpp"
 #include "policies/packing.hpp"
 #include "policies/lp/lp_policy.hpp"
 #include "policies/rounds.hpp"
@@ -17,6 +18,7 @@ const PolicyRegistry& PolicyRegistry::builtin() {
     register_packing_policies(r);
     register_round_policies(r);
     register_lp_policies(r);
+    register_lp_assign_policy(r);
     return r;
   }();
   return registry;

@@ -13,30 +13,41 @@ namespace clustersim {
 // RoundPlanner
 
 void RoundPlanner::begin(const EngineView& view) {
-  cluster_ = &view.cluster();
-  const Cluster& c = *cluster_;
-  free_.resize(c.num_nodes());
-  for (uint32_t n = 0; n < c.num_nodes(); ++n) free_[n] = c.is_up(NodeId(n)) ? c.capacity(NodeId(n)) : Resources{};
+  cluster_ = view.cluster();
+  if (kept_.size() < view.num_jobs()) kept_.resize(view.num_jobs(), false);
 }
 
-bool RoundPlanner::keep(const JobSpec& s, std::span<const Slot> placement) {
-  for (const Slot& sl : placement)
-    if (!(s.per_task * sl.tasks).fits_in(free_[sl.node.value()])) return false;
-  // (Slots of one job are on distinct nodes, as the engine stores them.)
-  for (const Slot& sl : placement) free_[sl.node.value()] -= s.per_task * sl.tasks;
+void RoundPlanner::keep(JobId j) {
+  kept_[j.value()] = true;
+  kept_list_.push_back(j);
+}
+
+void RoundPlanner::release_running(const EngineView& view) {
+  for (JobId j : view.running_by_expected_end())
+    if (!kept_[j.value()]) cluster_.release(view.spec(j).per_task, view.placement(j));
+  for (JobId j : kept_list_) kept_[j.value()] = false;
+  kept_list_.clear();
+}
+
+bool RoundPlanner::reserve(const JobSpec& s, std::vector<Slot>& placement) {
+  if (!cluster_.check_placement(s.tasks, s.per_task, placement).empty()) return false;
+  const std::span<const Slot> got = cluster_.allocate(s.per_task, placement);
+  placement.assign(got.begin(), got.end());
   return true;
 }
 
 bool RoundPlanner::place(const JobSpec& s, uint32_t type, std::vector<Slot>& out) {
-  const Cluster& c = *cluster_;
+  const Cluster& c = cluster_;
   out.clear();
-  auto eligible = [&](uint32_t n) { return type == kAnyType || c.type_index(NodeId(n)) == type; };
+  auto eligible = [&](uint32_t n) {
+    return c.is_up(NodeId(n)) && (type == kAnyType || c.type_index(NodeId(n)) == type);
+  };
   // One node: the fullest that holds every task.
   int64_t best_room = INT64_MAX;
   uint32_t best = UINT32_MAX;
   for (uint32_t n = 0; n < c.num_nodes(); ++n) {
     if (!eligible(n)) continue;
-    const int64_t room = free_[n].copies_of(s.per_task);
+    const int64_t room = c.copies_on(NodeId(n), s.per_task);
     if (room >= s.tasks && room < best_room) {
       best_room = room;
       best = n;
@@ -44,8 +55,8 @@ bool RoundPlanner::place(const JobSpec& s, uint32_t type, std::vector<Slot>& out
   }
   if (best != UINT32_MAX) {
     out.push_back(Slot{NodeId(best), s.tasks});
-    free_[best] -= s.per_task * s.tasks;
-    return true;
+    if (reserve(s, out)) return true;
+    out.clear();
   }
   // Several nodes: racks with the most room first, in each the nodes with the most room first.
   std::map<int32_t, int64_t> rack_room;
@@ -53,7 +64,7 @@ bool RoundPlanner::place(const JobSpec& s, uint32_t type, std::vector<Slot>& out
   scratch_.clear();
   for (uint32_t n = 0; n < c.num_nodes(); ++n) {
     if (!eligible(n)) continue;
-    const int64_t room = std::min<int64_t>(free_[n].copies_of(s.per_task), s.tasks);
+    const int64_t room = std::min<int64_t>(c.copies_on(NodeId(n), s.per_task), s.tasks);
     if (room <= 0) continue;
     rack_room[c.rack(NodeId(n))] += room;
     total += room;
@@ -75,8 +86,9 @@ bool RoundPlanner::place(const JobSpec& s, uint32_t type, std::vector<Slot>& out
     left -= take;
     if (left == 0) break;
   }
-  for (const Slot& sl : out) free_[sl.node.value()] -= s.per_task * sl.tasks;
-  return true;
+  if (reserve(s, out)) return true;
+  out.clear();
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -109,17 +121,18 @@ std::vector<uint32_t> runnable_types(const EngineView& v, JobId j) {
 
 int64_t place_round(const EngineView& v, std::span<const RoundChoice> chosen, RoundPlanner& planner, Allocation& out) {
   std::vector<bool> done(chosen.size(), false);
+  planner.begin(v);
   // Running jobs that stay on their type keep their placement (no migration, no cost).
   for (size_t i = 0; i < chosen.size(); ++i) {
     const JobId j = chosen[i].job;
     if (v.state(j) != JobState::Running) continue;
     const auto p = v.placement(j);
     if (chosen[i].type != RoundPlanner::kAnyType && type_of(v, p) != chosen[i].type) continue;
-    if (planner.keep(v.spec(j), p)) {
-      out.add(j, p);
-      done[i] = true;
-    }
+    out.add(j, p);
+    done[i] = true;
+    planner.keep(j);
   }
+  planner.release_running(v);
   // The others, larger demands first (less fragmentation), then in the order given.
   std::vector<size_t> order;
   for (size_t i = 0; i < chosen.size(); ++i)
@@ -226,7 +239,6 @@ class RoundRobinTimeshare : public RoundPolicy {
         chosen_.push_back({j, RoundPlanner::kAnyType});
       }
     }
-    planner_.begin(v);
     count_unplaced(place_round(v, chosen_, planner_, out));
   }
 

@@ -6,7 +6,7 @@
 // delay. A job that finishes mid-round leaves its resources idle until the next round, as
 // in round-based schedulers (Gavel, time-slicing schedulers).
 //
-// RoundPlanner places whole jobs on a scratch copy of the cluster's resources (everything
+// RoundPlanner places whole jobs on a scratch copy of the cluster (every running job
 // released, then the jobs that keep their placement reserved), consolidating each job on as
 // few nodes, then racks, as it can.
 #include <cstdint>
@@ -23,27 +23,37 @@ class RoundPlanner {
  public:
   static constexpr uint32_t kAnyType = UINT32_MAX;
 
-  // Every node that is up, empty.
+  // A copy of the cluster as it is now.
   void begin(const EngineView& view);
-  Resources free(NodeId n) const { return free_[n.value()]; }
-  // Reserves the job's current placement if every slot is still free on the scratch state;
-  // false (nothing reserved) otherwise.
-  bool keep(const JobSpec& s, std::span<const Slot> placement);
+  Resources free(NodeId n) const { return cluster_.free(n); }
+  // Marks a running job as keeping its placement this round.
+  void keep(JobId j);
+  // Releases, on the copy, every running job not kept. The engine releases the same jobs
+  // when it applies the allocation, and whole GPUs are interchangeable (the cluster records
+  // no owner), so the copy then matches the engine's state before it places the new leases,
+  // GPU for GPU.
+  void release_running(const EngineView& view);
   // A consolidated placement of the job on nodes of `type` (kAnyType: any node), reserved on
   // the scratch state: the fullest single node that holds it (lowest id on ties); else the
   // fewest racks, racks with the most room first and in each the nodes with the most room
-  // first. False when the free nodes cannot hold it.
+  // first. Room is exact (Cluster::copies_on: per-GPU rules included), and so is the
+  // reservation: the placement written to `out` names the GPUs of share tasks as the scratch
+  // cluster chose them, so the engine gets exactly what was planned. False when the free
+  // nodes cannot hold it.
   bool place(const JobSpec& s, uint32_t type, std::vector<Slot>& out);
 
  private:
-  const Cluster* cluster_ = nullptr;
-  std::vector<Resources> free_;
+  bool reserve(const JobSpec& s, std::vector<Slot>& placement);
+  Cluster cluster_;
+  std::vector<bool> kept_;       // by JobId; only kept jobs are set, and cleared after use
+  std::vector<JobId> kept_list_;
   std::vector<std::pair<int64_t, uint32_t>> scratch_;
 };
 
 // How a round's chosen jobs become an allocation: jobs that run now on their chosen type (or
-// anywhere, for kAnyType) keep their placement; the others are placed in the order given,
-// larger demands first, on the scratch state. Returns how many chosen jobs found no
+// anywhere, for kAnyType) keep their placement; every other running job is released on the
+// scratch copy, and the others chosen are placed in the order given, larger demands first.
+// The allocation lists them in the order they were reserved, the order the engine takes them. Returns how many chosen jobs found no
 // placement (fragmentation), which then wait for the next round.
 struct RoundChoice {
   JobId job;

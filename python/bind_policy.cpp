@@ -256,7 +256,21 @@ void bind_view(py::module_& m) {
           py::arg("job"), py::arg("placement"), "Move a running job to [(node, tasks), ...].")
       .def(
           "wake_at", [](const DecisionsHandle& h, double t) { h.get().wake_at(seconds_to_time_ceil(t, "wake_at")); },
-          py::arg("time"), "Be called again at `time` (s, > now) even if nothing else happens.");
+          py::arg("time"), "Be called again at `time` (s, > now) even if nothing else happens.")
+      .def(
+          "apply",
+          [](const DecisionsHandle& h, const std::vector<std::pair<int64_t, std::vector<std::pair<int64_t, int64_t>>>>& leases) {
+            Allocation a;
+            for (const auto& [j, placement] : leases) a.add(job_id(j, "allocate"), to_placement(placement));
+            const AllocationChanges c = h.get().apply(a);
+            py::dict d;
+            d["kept"] = c.kept, d["started"] = c.started, d["migrated"] = c.migrated, d["preempted"] = c.preempted;
+            return d;
+          },
+          py::arg("leases"),
+          "Renew a round's leases: [(job, [(node, tasks), ...]), ...] run until the next round; running "
+          "jobs left out are preempted, moved ones migrated, queued ones started (docs/lp.md). "
+          "Returns {kept, started, migrated, preempted}.");
 }
 
 }  // namespace
@@ -286,6 +300,15 @@ void PyPolicy::schedule(Decisions& decisions) {
   f(v, d);
 }
 
+Time PyPolicy::round_interval() const {
+  py::gil_scoped_acquire gil;
+  py::handle self = self_of(this);
+  if (!self || !py::hasattr(self, "round_interval")) return Time::zero();
+  py::object r = self.attr("round_interval");
+  if (r.is_none()) return Time::zero();
+  return seconds_to_time_ceil(r.cast<double>(), "round_interval");
+}
+
 void bind_policy(py::module_& m) {
   bind_view(m);
 
@@ -294,7 +317,9 @@ void bind_policy(py::module_& m) {
                                "super().__init__() if you define __init__, and define "
                                "schedule(self, view, decisions); optionally reset(self, view), called "
                                "once before the first event, and a `name` attribute (default: the "
-                               "class name), written to the run file.")
+                               "class name), written to the run file. A `round_interval` attribute (s) makes it "
+                               "round-based: the engine then calls it every round (view.reasons['round']) "
+                               "and decisions.apply(leases) renews the round's leases.")
       .def(py::init<>());
 
   py::class_<ParamInfo>(m, "ParamInfo")

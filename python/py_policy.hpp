@@ -43,6 +43,8 @@ class PyPolicy : public Policy {
   std::string name() const override;
   void reset(const EngineView& view) override;
   void schedule(Decisions& decisions) override;
+  // A `round_interval` attribute (seconds) makes the policy round-based.
+  Time round_interval() const override;
 };
 
 // A Python policy object's name: its `name` attribute when that is a string, else its class name.

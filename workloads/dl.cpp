@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "sim/error.hpp"
@@ -54,26 +56,27 @@ bool runs_everywhere(const ThroughputTable& t, int32_t job_type) {
 
 }  // namespace
 
-Workload generate_dl(const ThroughputTable& table, const DlWorkloadConfig& cfg) {
-  cfg.validate();
-  if (!table.find_gpu_type(cfg.reference_gpu))
-    throw InputError("dl.reference_gpu: the throughput table has no GPU type '" + cfg.reference_gpu + "'");
-  // The models, and for each scale factor the job types that can run on every GPU type.
-  std::vector<std::string> models;
+std::vector<int32_t> dl_eligible_job_types(const ThroughputTable& table, int32_t scale_factor) {
+  std::vector<std::string> models;  // in order of first appearance
   for (int32_t j = 0; j < static_cast<int32_t>(table.num_job_types()); ++j) {
     const std::string& m = table.job_type(j).model;
     if (std::find(models.begin(), models.end(), m) == models.end()) models.push_back(m);
   }
-  auto eligible = [&](int32_t sf) {
-    std::vector<int32_t> ids;
-    for (const std::string& m : models) {
-      if (auto id = table.find_job_type(m, sf); id && runs_everywhere(table, *id)) ids.push_back(*id);
-    }
-    return ids;
-  };
+  std::vector<int32_t> ids;
+  for (const std::string& m : models) {
+    if (auto id = table.find_job_type(m, scale_factor); id && runs_everywhere(table, *id)) ids.push_back(*id);
+  }
+  return ids;
+}
+
+Workload generate_dl(const ThroughputTable& table, const DlWorkloadConfig& cfg) {
+  cfg.validate();
+  if (!table.find_gpu_type(cfg.reference_gpu))
+    throw InputError("dl.reference_gpu: the throughput table has no GPU type '" + cfg.reference_gpu + "'");
+  // For each scale factor the job types that can run on every GPU type.
   const int32_t factors[] = {1, 2, 4, 8};
   std::vector<std::vector<int32_t>> by_factor;
-  for (int32_t sf : factors) by_factor.push_back(eligible(sf));
+  for (int32_t sf : factors) by_factor.push_back(dl_eligible_job_types(table, sf));
   if (by_factor[0].empty()) throw InputError("dl: no one-GPU job type runs on every GPU type of the throughput table");
 
   Workload w;
@@ -110,6 +113,70 @@ Workload generate_dl(const ThroughputTable& table, const DlWorkloadConfig& cfg) 
   }
   w.sort_by_arrival();
   return w;
+}
+
+void DlJobTypesConfig::validate() const {
+  if (reference_gpu.empty()) throw InputError("dl_job_types.reference_gpu: must name a GPU type of the throughput table");
+}
+
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0 ? 1 : 0); }  // a >= 0, b > 0
+
+// The scale factors that have eligible job types, each with its list; and the rule that maps a
+// GPU count onto one of them (the count itself, else the smallest above, else the largest below).
+class EligibleTypes {
+ public:
+  explicit EligibleTypes(const ThroughputTable& t) {
+    std::set<int32_t> factors;
+    for (int32_t j = 0; j < static_cast<int32_t>(t.num_job_types()); ++j) factors.insert(t.job_type(j).scale_factor);
+    for (int32_t sf : factors) {
+      if (auto ids = dl_eligible_job_types(t, sf); !ids.empty()) by_factor_.emplace(sf, std::move(ids));
+    }
+  }
+  bool empty() const { return by_factor_.empty(); }
+  // The scale factor for a job of `gpus` GPUs (>= 1) and its eligible types.
+  const std::pair<const int32_t, std::vector<int32_t>>& for_gpus(int64_t gpus) const {
+    auto it = by_factor_.lower_bound(static_cast<int32_t>(std::min<int64_t>(gpus, std::numeric_limits<int32_t>::max())));
+    if (it == by_factor_.end()) --it;  // none at or above: the largest below
+    return *it;
+  }
+
+ private:
+  std::map<int32_t, std::vector<int32_t>> by_factor_;
+};
+
+}  // namespace
+
+DlJobTypesResult assign_dl_job_types(const Workload& w, const ThroughputTable& table, const DlJobTypesConfig& cfg) {
+  cfg.validate();
+  if (!table.find_gpu_type(cfg.reference_gpu))
+    throw InputError("dl_job_types.reference_gpu: the throughput table has no GPU type '" + cfg.reference_gpu + "'");
+  const EligibleTypes eligible(table);
+  if (eligible.empty())
+    throw InputError("dl_job_types: no job type of the throughput table runs on every GPU type of the table");
+
+  DlJobTypesResult r;
+  r.workload = w;
+  r.workload.name = (w.name.empty() ? std::string() : w.name + " | ") + "dl_job_types(seed " + std::to_string(cfg.seed) + ")";
+  Rng kinds(splitmix64(cfg.seed ^ 0xE55));
+  for (JobSpec& j : r.workload.jobs) {
+    const Resources total = j.total();
+    if (total.gpu_milli <= 0) {
+      ++r.without_gpus;
+      continue;
+    }
+    const int64_t gpus = ceil_div(total.gpu_milli, kMilliPerGpu);
+    const auto& [scale, ids] = eligible.for_gpus(gpus);
+    ++r.converted;
+    r.rounded_up += total.gpu_milli % kMilliPerGpu != 0;
+    r.remapped_scale += scale != gpus;
+    j.job_type = ids[static_cast<size_t>(kinds.uniform_int(0, static_cast<int64_t>(ids.size()) - 1))];
+    j.tasks = scale;
+    j.per_task = Resources{ceil_div(total.cores, scale), kMilliPerGpu, ceil_div(total.mem_mib, scale)};
+    j.gpu_model.clear();
+  }
+  return r;
 }
 
 ThroughputSpeedModel::ThroughputSpeedModel(const ThroughputTable& table, ThroughputModelConfig config)

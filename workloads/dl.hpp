@@ -46,6 +46,51 @@ struct DlWorkloadConfig {
 // on a GPU type of the table can run them. Throws InputError when none qualifies.
 Workload generate_dl(const ThroughputTable& table, const DlWorkloadConfig& config);
 
+// The job types a job of `scale_factor` GPUs may be given: one per model of the table (in the
+// order the table first names each model) whose type at that scale factor has a positive
+// throughput on every GPU type of the table, consolidated and spread (a missing spread entry
+// falls back on the consolidated one, as in ThroughputSpeedModel), so that every placement on
+// a GPU type of the table can run it. Empty when none qualifies. generate_dl and
+// assign_dl_job_types draw from these lists.
+std::vector<int32_t> dl_eligible_job_types(const ThroughputTable& table, int32_t scale_factor);
+
+// Replaying a real GPU trace (openb, Philly, Helios, PAI: arrival, duration, GPU count, no
+// model) with the DL job model, as Gavel's experiments do: each GPU job is given a job type
+// drawn uniformly at random (docs/dl.md, "Job types for real traces").
+struct DlJobTypesConfig {
+  uint64_t seed = 1;
+  std::string reference_gpu = "v100";  // the GPU type the trace's durations are taken to be on
+  void validate() const;               // throws InputError naming the field
+};
+
+// What assign_dl_job_types did, for the caller to report.
+struct DlJobTypesResult {
+  Workload workload;
+  int64_t converted = 0;       // jobs that asked for GPUs and got a job type
+  int64_t rounded_up = 0;      // of these, a fractional GPU total rounded up to whole GPUs
+  int64_t remapped_scale = 0;  // of these, a GPU count the table has no eligible type for
+  int64_t without_gpus = 0;    // jobs left as they were
+};
+
+// Every job that asks for GPUs becomes a DL job:
+//  - its GPU count g is its total GPUs, rounded up to whole GPUs (a 0.46-GPU share needs one);
+//  - its scale factor is g if dl_eligible_job_types(table, g) is not empty, else the
+//    smallest scale factor above g that has eligible types, else the largest below g (the job
+//    then asks for that many GPUs: the table has no measurement of g workers);
+//  - its job_type is drawn uniformly among the eligible types of that scale factor, from one
+//    seeded stream in workload order (the same seed and workload give the same types on
+//    every platform);
+//  - it is reshaped into `scale` tasks of {ceil(total cores / scale), 1000 milli-GPU,
+//    ceil(total memory / scale)}, and its gpu_model constraint is cleared (it names the
+//    trace's GPU models; the job type and the table now say where it runs and how fast);
+//  - submit, runtime (now its duration on the reference GPU, consolidated) and walltime and
+//    everything else stay.
+// Jobs without GPUs are copied unchanged. The workload's name records the step. Throws
+// InputError for a bad config, a reference GPU the table lacks, or a table where no job type
+// qualifies at any scale factor.
+DlJobTypesResult assign_dl_job_types(const Workload& w, const ThroughputTable& table,
+                                     const DlJobTypesConfig& config);
+
 struct ThroughputModelConfig {
   std::string reference_gpu = "v100";
   double cross_rack_penalty = 0;  // 0..1: speed lost when workers span racks

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include <coin/ClpSimplex.hpp>
+#include <coin/ClpSolve.hpp>
 
 namespace clustersim::lp {
 
@@ -179,7 +180,13 @@ Solution Solver::solve(const LinearProgram& lp) {
     out.warm = solved;
   }
   if (!solved) {
-    model.initialSolve();
+    if (cold_ == Cold::Primal) {
+      ClpSolve options;
+      options.setSolveType(ClpSolve::usePrimal);
+      model.initialSolve(options);
+    } else {
+      model.initialSolve();
+    }
     solved = model.status() == 0;
   }
   out.status = status_of(model);

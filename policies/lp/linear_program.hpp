@@ -82,12 +82,17 @@ class Solver {
   // Limits that keep a solve from running away (the caller turns a Limit status into an error).
   void set_limits(double seconds, int iterations);
   void set_warm_start(bool on) { warm_start_ = on; }
+  // The algorithm of a cold solve: CLP's choice (initialSolve: dual simplex after presolve by
+  // default) or primal simplex, faster on LPs with many more columns than rows.
+  enum class Cold { Automatic, Primal };
+  void set_cold_algorithm(Cold c) { cold_ = c; }
   Solution solve(const LinearProgram& lp);
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
   bool warm_start_ = true;
+  Cold cold_ = Cold::Automatic;
 };
 
 }  // namespace clustersim::lp

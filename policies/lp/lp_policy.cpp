@@ -35,6 +35,18 @@ void build_allocation_problem(const EngineView& v, std::span<const JobId> jobs,
     p.capacity[t][0] += static_cast<double>(c.capacity(NodeId(n)).gpu_milli) / 1000.0;
     p.capacity[t][1] += static_cast<double>(c.capacity(NodeId(n)).cores);
   }
+  // Per type: the nodes that are up, for the question "could this type's nodes hold the job
+  // if they were empty?" (a job the LP gives a type it can never be placed on would starve).
+  std::vector<std::vector<uint32_t>> up_nodes(static_cast<size_t>(K));
+  for (uint32_t n = 0; n < c.num_nodes(); ++n)
+    if (c.is_up(NodeId(n))) up_nodes[c.type_index(NodeId(n))].push_back(n);
+  auto could_hold = [&](const JobSpec& s, int k) {
+    const auto& nodes = up_nodes[static_cast<size_t>(k)];
+    if (nodes.empty()) return false;
+    // Nodes of a type are identical: how many tasks one empty node takes, times the nodes.
+    const int64_t per_node = c.capacity(NodeId(nodes.front())).copies_of(s.per_task);
+    return per_node > 0 && per_node * static_cast<int64_t>(nodes.size()) >= s.tasks;
+  };
   p.jobs.resize(jobs.size());
   for (size_t i = 0; i < jobs.size(); ++i) {
     const JobId j = jobs[i];
@@ -45,7 +57,7 @@ void build_allocation_problem(const EngineView& v, std::span<const JobId> jobs,
     job.demand = {static_cast<double>(total.gpu_milli) / 1000.0, static_cast<double>(total.cores)};
     job.rate.assign(static_cast<size_t>(K), 0.0);
     for (int k = 0; k < K; ++k) {
-      if (probe[static_cast<size_t>(k)] < 0) continue;
+      if (probe[static_cast<size_t>(k)] < 0 || !could_hold(s, k)) continue;
       const Slot one[] = {{NodeId(static_cast<uint32_t>(probe[static_cast<size_t>(k)])), s.tasks}};
       job.rate[static_cast<size_t>(k)] = v.rate_if_placed(j, one);
     }
@@ -106,7 +118,6 @@ void LpPolicy::plan(const EngineView& v, std::span<const JobId> runnable, Alloca
     assigned[p.job] = true;
     chosen_.push_back({jobs_[p.job], static_cast<uint32_t>(p.type)});
   }
-  planner_.begin(v);
   count_unplaced(place_round(v, chosen_, planner_, out));
 }
 

@@ -354,3 +354,23 @@ TEST(LpPolicy, ParametersAreChecked) {
   EXPECT_THROW(PolicyRegistry::builtin().make("lp", {{"rounds", "10"}}), InputError);
   EXPECT_EQ(PolicyRegistry::builtin().make("lp", {{"round", "120"}})->round_interval(), Time::from_seconds(120));
 }
+
+TEST(RoundPolicies, GpuSharesAndWholeGpusArePlannedExactly) {
+  // Two nodes of 2 GPUs; jobs of 0.6 GPU (share tasks: two never fit one GPU) mixed with
+  // whole-GPU jobs. Node-level sums would over-commit GPUs here; the planner works on an exact
+  // copy of the cluster, so every lease it hands the engine fits and every job finishes.
+  Cluster c = Cluster::homogeneous(2, Resources{8, 2000, 0});
+  std::vector<JobSpec> jobs;
+  for (int i = 0; i < 24; ++i) {
+    JobSpec j = job(i + 1, 20 * i, 200 + 70 * (i % 5), i % 3 == 0 ? 2 : 1);
+    j.per_task = i % 2 == 0 ? Resources{1, 600, 0} : Resources{1, 1000, 0};
+    jobs.push_back(j);
+  }
+  for (const char* policy : {"lp", "rr-timeshare"}) {
+    Engine e(c, sorted(jobs), {.round_interval = Time::from_seconds(60), .restore_delay = Time::from_seconds(5),
+                              .check_invariants = true});
+    auto p = PolicyRegistry::builtin().make(policy);
+    e.run(*p);
+    EXPECT_EQ(e.finished_count(), 24) << policy;
+  }
+}
