@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "output/hdf5_util.hpp"
+#include "output/table.hpp"
 #include "sim/error.hpp"
 
 namespace clustersim {
@@ -50,6 +51,78 @@ H5T_class_t class_of(hid_t object_with_type, bool is_attribute) {
   return t.valid() ? H5Tget_class(t.get()) : H5T_NO_CLASS;
 }
 
+// Where the rows of a column that its table's commit record (table.hpp) says are complete
+// are: `head` rows of `head_from` from row `head_at` (the column itself, or for a text column
+// in a file still being written, its tail dataset from row 2 x chunk), then `in_tail` rows of
+// the tail dataset from row `tail_at`. A file without commit records (written before they
+// existed) or a dataset outside a table: every row of the dataset.
+struct Committed {
+  hid_t head_from = -1;
+  hsize_t head = 0, head_at = 0, in_tail = 0, tail_at = 0;
+  Handle tail;
+};
+
+Committed committed_rows_of(hid_t file, hid_t dset, const std::string& path, const std::string& name) {
+  Committed c;
+  c.head_from = dset;
+  c.head = rows_of(dset, path, name);
+  std::string full = name.front() == '/' ? name : "/" + name;
+  auto cut = full.rfind('/');
+  if (cut == 0) return c;
+  std::string group = full.substr(0, cut), column = full.substr(cut + 1);
+  if (H5Lexists(file, group.c_str(), H5P_DEFAULT) <= 0) return c;
+  Handle g(check_id(H5Oopen(file, group.c_str(), H5P_DEFAULT), path, ("open " + group).c_str()), H5Oclose);
+  h5::Commit commit;
+  if (H5Iget_type(g.get()) != H5I_GROUP || !h5::read_commit(g.get(), commit, path)) return c;
+  auto rows = static_cast<hsize_t>(commit.rows), in_tail = static_cast<hsize_t>(commit.rows_in_tail);
+  bool final = commit.tail_slot == h5::kFinal;
+  if (commit.rows < 0 || commit.rows_in_tail < 0 || in_tail > rows || commit.tail_slot < h5::kFinal ||
+      commit.tail_slot > 1 || (final && in_tail > 0))
+    throw InputError(path + ": " + group + " has a bad commit record");
+  hsize_t in_column = rows - in_tail;
+  // A text column holds no row until the final flush.
+  Handle type(check_id(H5Dget_type(dset), path, ("get the type of " + name).c_str()), H5Tclose);
+  bool head_in_tail = !final && H5Tis_variable_str(type.get()) > 0;
+  if (!head_in_tail) {
+    if (c.head < in_column)
+      throw InputError(path + ": " + group + " commits " + std::to_string(commit.rows) + " rows, " + name + " has " +
+                       std::to_string(c.head));
+    c.head = in_column;
+  }
+  if (!head_in_tail && in_tail == 0) return c;
+  std::string tail = "/tail" + group + "/" + column;
+  hid_t t = H5Dopen2(file, tail.c_str(), H5P_DEFAULT);
+  if (t < 0) throw InputError(path + ": no dataset " + tail + " (" + group + " commits rows there)");
+  c.tail = Handle(t, H5Dclose);
+  Handle dcpl(check_id(H5Dget_create_plist(t), path, ("get the storage of " + tail).c_str()), H5Pclose);
+  hsize_t chunk = 0;
+  if (H5Pget_chunk(dcpl.get(), 1, &chunk) != 1) throw InputError(path + ": " + tail + " is not chunked");
+  hsize_t tail_rows = rows_of(t, path, tail);
+  if (head_in_tail) {  // a text column: its whole chunks follow the two slots
+    c.head_from = t;
+    c.head = in_column;
+    c.head_at = 2 * chunk;
+  }
+  c.in_tail = in_tail;
+  c.tail_at = static_cast<hsize_t>(commit.tail_slot) * chunk;
+  if (c.head_at + c.head > (head_in_tail ? tail_rows : rows_of(dset, path, name)) || c.tail_at + in_tail > tail_rows)
+    throw InputError(path + ": " + group + " commits " + std::to_string(commit.rows) + " rows, more than " + name +
+                     " and " + tail + " hold");
+  return c;
+}
+
+// Reads rows [from, from + count) of `dset` into `out`, as `mem_type` elements (none: nothing,
+// whatever `dset`).
+void read_rows(hid_t dset, hid_t mem_type, hsize_t from, hsize_t count, void* out, const std::string& path,
+               const std::string& name) {
+  if (count == 0) return;
+  std::string what = "read " + name;
+  Handle file_space(check_id(H5Dget_space(dset), path, what.c_str()), H5Sclose);
+  check_ok(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &from, nullptr, &count, nullptr), path, what.c_str());
+  Handle mem_space(check_id(H5Screate_simple(1, &count, nullptr), path, what.c_str()), H5Sclose);
+  check_ok(H5Dread(dset, mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT, out), path, what.c_str());
+}
+
 template <class T>
 std::vector<T> read_numeric(const std::string& path, const std::string& name, hid_t mem_type, bool integers_only) {
   Handle f = open_file(path);
@@ -57,9 +130,10 @@ std::vector<T> read_numeric(const std::string& path, const std::string& name, hi
   H5T_class_t cls = class_of(d.get(), false);
   if (cls != H5T_INTEGER && (integers_only || cls != H5T_FLOAT))
     throw InputError(path + ": " + name + " is not " + (integers_only ? "an integer" : "a numeric") + " column");
-  std::vector<T> out(rows_of(d.get(), path, name));
-  if (!out.empty())
-    check_ok(H5Dread(d.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), path, ("read " + name).c_str());
+  Committed c = committed_rows_of(f.get(), d.get(), path, name);
+  std::vector<T> out(c.head + c.in_tail);
+  read_rows(c.head_from, mem_type, c.head_at, c.head, out.data(), path, name);
+  read_rows(c.tail.get(), mem_type, c.tail_at, c.in_tail, out.data() + c.head, path, name);
   return out;
 }
 
@@ -98,28 +172,44 @@ std::vector<std::string> read_column_str(const std::string& path, const std::str
   Handle d = open_dataset(f.get(), path, dataset);
   Handle type(check_id(H5Dget_type(d.get()), path, ("get the type of " + dataset).c_str()), H5Tclose);
   if (H5Tget_class(type.get()) != H5T_STRING) throw InputError(path + ": " + dataset + " is not a string column");
-  size_t n = rows_of(d.get(), path, dataset);
+  Committed c = committed_rows_of(f.get(), d.get(), path, dataset);
   std::vector<std::string> out;
-  out.reserve(n);
-  if (n == 0) return out;
-  std::string what = "read " + dataset;
-  if (H5Tis_variable_str(type.get()) > 0) {
-    std::vector<char*> ptrs(n, nullptr);
-    Handle mem = h5::utf8_string_type(path);
-    check_ok(H5Dread(d.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), path, what.c_str());
-    for (char* p : ptrs) out.emplace_back(p ? p : "");
-    Handle space(H5Dget_space(d.get()), H5Sclose);
-    H5Dvlen_reclaim(mem.get(), space.get(), H5P_DEFAULT, ptrs.data());
-  } else {
-    size_t width = H5Tget_size(type.get());
-    std::vector<char> buf(n * width);
-    check_ok(H5Dread(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), path, what.c_str());
-    for (size_t i = 0; i < n; ++i) {
-      const char* s = buf.data() + i * width;
-      out.emplace_back(s, std::find(s, s + width, '\0'));
+  out.reserve(c.head + c.in_tail);
+  // A text column's rows may be fixed-length in /tail and variable-length in the column.
+  auto read_part = [&](hid_t dset, hsize_t from, hsize_t count) {
+    if (count == 0) return;
+    Handle t(check_id(H5Dget_type(dset), path, ("get the type of " + dataset).c_str()), H5Tclose);
+    if (H5Tget_class(t.get()) != H5T_STRING) throw InputError(path + ": " + dataset + " is not a string column");
+    if (H5Tis_variable_str(t.get()) > 0) {
+      std::vector<char*> ptrs(count, nullptr);
+      Handle mem = h5::utf8_string_type(path);
+      read_rows(dset, mem.get(), from, count, ptrs.data(), path, dataset);
+      for (char* p : ptrs) out.emplace_back(p ? p : "");
+      Handle space(H5Screate_simple(1, &count, nullptr), H5Sclose);
+      H5Dvlen_reclaim(mem.get(), space.get(), H5P_DEFAULT, ptrs.data());
+    } else {
+      size_t width = H5Tget_size(t.get());
+      std::vector<char> buf(count * width);
+      read_rows(dset, t.get(), from, count, buf.data(), path, dataset);
+      for (size_t i = 0; i < count; ++i) {
+        const char* s = buf.data() + i * width;
+        out.emplace_back(s, std::find(s, s + width, '\0'));
+      }
     }
-  }
+  };
+  read_part(c.head_from, c.head_at, c.head);
+  read_part(c.tail.get(), c.tail_at, c.in_tail);
   return out;
+}
+
+int64_t committed_rows(const std::string& path, const std::string& table) {
+  Handle f = open_file(path);
+  hid_t g = H5Gopen2(f.get(), table.c_str(), H5P_DEFAULT);
+  if (g < 0) throw InputError(path + ": no group " + table);
+  Handle gh(g, H5Gclose);
+  h5::Commit commit;
+  if (!h5::read_commit(g, commit, path)) throw InputError(path + ": " + table + " has no attribute committed");
+  return commit.rows;
 }
 
 std::vector<std::string> list_group(const std::string& path, const std::string& group) {

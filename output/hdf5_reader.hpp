@@ -12,11 +12,17 @@
 namespace clustersim {
 
 // A 1-D numeric dataset, converted by HDF5 to double (integers too) or int64 (integers only;
-// a float column throws).
+// a float column throws). For a column of a table (/jobs, /jobs_rejected, /timeseries), the
+// rows its commit record says are complete (docs/hdf5-format.md), wherever they are: in a
+// file left by a killed run, the last of them may still be in /tail.
 std::vector<double> read_column_f64(const std::string& path, const std::string& dataset);
 std::vector<int64_t> read_column_i64(const std::string& path, const std::string& dataset);
-// A 1-D string dataset (variable or fixed length).
+// A 1-D string dataset (variable or fixed length); for a column of a table, its committed rows.
 std::vector<std::string> read_column_str(const std::string& path, const std::string& dataset);
+
+// How many rows of a table ("/jobs", "/jobs_rejected", "/timeseries") the writer committed:
+// what the read_column_* functions return. Throws for a group without a commit record.
+int64_t committed_rows(const std::string& path, const std::string& table);
 
 // The names of a group's members, in name order.
 std::vector<std::string> list_group(const std::string& path, const std::string& group);
@@ -36,7 +42,7 @@ struct ColumnInfo {
   size_t element_bytes = 0;  // 0 for variable-length strings
   bool is_signed = false;    // integers
   int rank = 0;
-  int64_t rows = 0;          // current extent of dimension 0
+  int64_t rows = 0;          // current extent of dimension 0 (see committed_rows for what is complete)
   bool unlimited = false;    // dimension 0 can grow
   int64_t chunk_rows = 0;    // 0 if not chunked
   bool deflate = false;

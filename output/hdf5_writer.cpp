@@ -31,6 +31,9 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // The wall clock is read once per this many rows: cheap, and often enough for flush_seconds.
 constexpr int64_t kClockCheckRows = 64;
 using Clock = std::chrono::steady_clock;
+// The file space page (bytes): the size of a memory page, the unit in which the kernel copies
+// a write into the file.
+constexpr hsize_t kFilePage = 4096;
 
 double seconds_or_nan(Time t) { return t == Time::max() ? kNaN : t.seconds(); }
 
@@ -63,8 +66,10 @@ struct Hdf5RunWriter::File {
   File(const std::string& p, const RunMeta& meta, const Hdf5Options& o);
   void track(const EngineView& v);
   void job_row(const EngineView& v, JobId j);
-  void rows_added(size_t table_buffered);
-  void flush();
+  void rows_added(const h5::Table& table);
+  // Writes and commits every row pushed so far (table.hpp): during the run the rows past the
+  // last whole chunk go to a tail slot; the final flush puts them in the columns.
+  void flush(h5::Rest rest = h5::Rest::ToTail);
   void close();
 
   template <class F>
@@ -84,12 +89,26 @@ Hdf5RunWriter::File::File(const std::string& p, const RunMeta& meta, const Hdf5O
                 : static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
   h5::quiet_errors();
   Handle fapl(check_id(H5Pcreate(H5P_FILE_ACCESS), path, "create a file access property list"), H5Pclose);
-  // Low bound v1.8, not "latest" (v1.10): a v1.10 superblock marks the file as open for writing
-  // on disk, and readers then refuse a file still being written, or left by a killed run,
-  // until h5clear is run on it.
+  // The superblock is created with low bound v1.8, not "latest" (v1.10): a v1.10 superblock
+  // marks the file as open for writing on disk, and readers then refuse a file still being
+  // written, or left by a killed run, until h5clear is run on it.
   check_ok(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST), path, "set the format bounds");
-  file = Handle(check_id(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), path, "create the output file"),
-                H5Fclose);
+  // Paged file space (HDF5 1.10.1): metadata smaller than a page never straddles a page
+  // boundary, so a process killed inside a write leaves it whole or untouched (the kernel
+  // copies a write into the file a page at a time). Without it, HDF5 also writes the
+  // superblock's end of file before shrinking the file at a flush or close, and a kill between
+  // the two leaves a file that HDF5 refuses as truncated.
+  Handle fcpl(check_id(H5Pcreate(H5P_FILE_CREATE), path, "create a file creation property list"), H5Pclose);
+  check_ok(H5Pset_file_space_strategy(fcpl.get(), H5F_FSPACE_STRATEGY_PAGE, false, 1), path, "set paged file space");
+  check_ok(H5Pset_file_space_page_size(fcpl.get(), kFilePage), path, "set the file space page size");
+  file = Handle(
+      check_id(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), path, "create the output file"),
+      H5Fclose);
+  // The objects, though, use the v1.10 format (the superblock stays as created): a chunked
+  // dataset is then indexed by an extensible array, whose entries never move as chunks are
+  // added, where a v1.8 B-tree moves entries to new nodes when one splits. A flush killed
+  // half way can then only leave the new chunks unfindable, never the committed ones.
+  check_ok(H5Fset_libver_bounds(file.get(), H5F_LIBVER_V110, H5F_LIBVER_LATEST), path, "set the object format");
   layout.create(file.get(), meta, options.deflate_level, path);
   check_ok(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "flush the new file");
 }
@@ -138,11 +157,11 @@ void Hdf5RunWriter::File::job_row(const EngineView& v, JobId j) {
   c.estimate.push(s.walltime.seconds());
   c.kills.push(static_cast<int32_t>(r.kills));
   c.lost_work.push(r.lost_us / 1e6);
-  rows_added(c.id.buffered());
+  rows_added(layout.jobs_table);
 }
 
-void Hdf5RunWriter::File::rows_added(size_t table_buffered) {
-  if (static_cast<int64_t>(table_buffered) >= options.flush_rows) {
+void Hdf5RunWriter::File::rows_added(const h5::Table& table) {
+  if (table.pending() >= options.flush_rows) {
     flush();
   } else if (++rows_since_clock_check >= kClockCheckRows) {
     rows_since_clock_check = 0;
@@ -150,23 +169,26 @@ void Hdf5RunWriter::File::rows_added(size_t table_buffered) {
   }
 }
 
-// Between flushes this writer makes no HDF5 call at all, so the file on disk is only ever
-// between two consistent states during a flush.
-void Hdf5RunWriter::File::flush() {
-  h5::flush_columns(layout.columns, threads);
-  check_ok(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "flush the file");
+// Between flushes this writer makes no HDF5 call at all, so the file on disk only changes
+// during a flush, and each flush is crash-atomic (flush_tables).
+void Hdf5RunWriter::File::flush(h5::Rest rest) {
+  h5::flush_tables(file.get(), layout.tables, threads, rest, path);
   last_flush = Clock::now();
   rows_since_clock_check = 0;
 }
 
+// The final flush first: once it returns, every row is in its column and committed there, and
+// the tail datasets are no longer needed. The unlink of /tail rewrites only the root group's
+// header; the space it frees is not used again before the file is closed.
 void Hdf5RunWriter::File::close() {
   if (!broken) {
     guarded([&] {
-      h5::flush_columns(layout.columns, threads);
+      flush(h5::Rest::ToColumn);
       h5::write_attribute(layout.meta.get(), "wall_time_s", wall_time, path);
     });
   }
   layout.close();
+  if (!broken) guarded([&] { check_ok(H5Ldelete(file.get(), h5::kTailGroup, H5P_DEFAULT), path, "delete /tail"); });
   if (!file.close() && !broken) h5::fail(path, "close the file");
 }
 
@@ -260,7 +282,7 @@ void Hdf5RunWriter::on_sample(const EngineView& view) {
     ts.running_jobs.push(static_cast<int64_t>(view.running_by_expected_end().size()));
     ts.finished_jobs.push(view.finished_count());
     ts.nodes_down.push(view.nodes_down());
-    f.rows_added(ts.time.buffered());
+    f.rows_added(f.layout.timeseries_table);
   });
 }
 
@@ -270,7 +292,11 @@ void Hdf5RunWriter::on_run_end(const EngineView& view) {
   f.guarded([&] {
     f.track(view);
     for (uint32_t i = 0; i < view.num_jobs(); ++i) f.job_row(view, JobId(i));
+    // Every row committed in its column, then /summary on disk, before the file says the run
+    // is complete: a file killed in between has run_complete 0.
+    f.flush(h5::Rest::ToColumn);
     f.layout.write_summary(summarize(view), f.path);
+    check_ok(H5Fflush(f.file.get(), H5F_SCOPE_GLOBAL), f.path, "flush /summary");
     h5::write_attribute(f.layout.meta.get(), "run_complete", int64_t{1}, f.path);
     if (!f.wall_time_set) f.wall_time = std::chrono::duration<double>(Clock::now() - f.run_start).count();
   });

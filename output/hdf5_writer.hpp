@@ -4,9 +4,11 @@
 // (headline metrics). docs/hdf5-format.md documents every dataset and attribute with units.
 //
 // Rows are buffered per column and appended in large blocks (every `flush_rows` rows or
-// `flush_seconds` of wall time), each block followed by a flush of the whole file, so a run
-// that is killed leaves a readable file holding every record up to its last flush. The file
-// is created, with every group and empty dataset, by the constructor.
+// `flush_seconds` of wall time). Each flush is crash-atomic: once it has returned, a process
+// killed at any later moment, during the next flush included, leaves a file whose commit
+// records (attribute `committed` of each table) count rows that all read back intact
+// (table.hpp; hdf5_reader.hpp reads exactly those). The file is created, with every group and
+// empty dataset, by the constructor.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -29,7 +31,7 @@ struct RunMeta {
 };
 
 struct Hdf5Options {
-  int64_t flush_rows = 65536;   // append buffered rows once a table holds this many (>= 1)
+  int64_t flush_rows = 65536;   // flush once a table holds this many rows not flushed yet (>= 1)
   double flush_seconds = 10.0;  // ... or once this much wall-clock time passed since the last flush (> 0)
   int deflate_level = 4;        // 0 (no compression) .. 9
   // Threads that compress whole chunks at a flush (HDF5 itself is only called from the
@@ -53,7 +55,7 @@ class Hdf5RunWriter : public Observer {
   // closed (on_run_end closes it), the file is reopened to update the attribute. Without a
   // call, wall_time_s is the wall time between on_run_start and on_run_end.
   void set_wall_time(double seconds);
-  // Appends every buffered row, flushes and closes the file. Idempotent.
+  // Flushes every buffered row into its column and closes the file. Idempotent.
   void close();
   bool is_open() const;
   const std::string& path() const { return path_; }

@@ -28,24 +28,28 @@ Handle make_group(hid_t file, const char* name, const char* description, const s
 
 void RunLayout::create(hid_t file, const RunMeta& m, int deflate_level, const std::string& path) {
   meta = make_group(file, "meta", "provenance of the run (attributes)", path);
-  jobs_group = make_group(file, "jobs",
-                          "one row per job: in the order jobs ended (finished or rejected), then the jobs not "
-                          "ended when the run ended, by index",
-                          path);
-  rejected_group = make_group(file, "jobs_rejected", "one row per rejected job, in the order of rejection", path);
-  timeseries_group = make_group(file, "timeseries", "one row per periodic sample of the cluster", path);
   summary_group = make_group(file, "summary", "headline metrics of the run (attributes written at its end)", path);
-  create_columns(deflate_level, path);
+  tail_group = make_group(file, kTailGroup,
+                          "while the file is written: the committed rows of each table that are not yet in its "
+                          "columns (attribute committed of the table); removed when the file is closed",
+                          path);
+  create_tables(file, deflate_level, path);
   write_meta(m, path);
 }
 
-void RunLayout::create_columns(int z, const std::string& path) {
+void RunLayout::create_tables(hid_t file, int z, const std::string& path) {
   const Storage job_rows{16384, z}, sample_rows{4096, z}, rejection_rows{1024, z};
-  auto add = [&](auto& column, const Handle& group, const char* group_name, ColumnSpec spec, const Storage& st) {
-    column.create(group.get(), group_name, spec, st, path);
-    columns.push_back(&column);
-  };
-  auto job = [&](auto& column, ColumnSpec spec) { add(column, jobs_group, "/jobs", spec, job_rows); };
+  hid_t tail = tail_group.get();
+  jobs_table.create(file, tail, "jobs",
+                    "one row per job: in the order jobs ended (finished or rejected), then the jobs not ended when "
+                    "the run ended, by index",
+                    job_rows, path);
+  rejected_table.create(file, tail, "jobs_rejected", "one row per rejected job, in the order of rejection",
+                        rejection_rows, path);
+  timeseries_table.create(file, tail, "timeseries", "one row per periodic sample of the cluster", sample_rows, path);
+  tables = {&jobs_table, &rejected_table, &timeseries_table};
+
+  auto job = [&](auto& column, ColumnSpec spec) { jobs_table.add(column, spec); };
   job(jobs.id, {"id", "1", "the job's number in the trace (SWF field 1)"});
   job(jobs.index, {"index", "1", "the engine's job index (JobId: arrival order, from 0)"});
   job(jobs.submit, {"submit", "s", "submit time since the workload origin"});
@@ -69,11 +73,10 @@ void RunLayout::create_columns(int z, const std::string& path) {
   job(jobs.lost_work, {"lost_work", "s", "work (at nominal speed) lost to node failures since the last checkpoints"});
   write_attribute(jobs.state.dataset(), "states", job_state_names(), path);
 
-  add(rejected.id, rejected_group, "/jobs_rejected", {"id", "1", "the job's number in the trace"}, rejection_rows);
-  add(rejected.reason, rejected_group, "/jobs_rejected",
-      {"reason", "text", "why the job can never run on this cluster"}, rejection_rows);
+  rejected_table.add(rejected.id, {"id", "1", "the job's number in the trace"});
+  rejected_table.add(rejected.reason, {"reason", "text", "why the job can never run on this cluster"});
 
-  auto sample = [&](auto& column, ColumnSpec spec) { add(column, timeseries_group, "/timeseries", spec, sample_rows); };
+  auto sample = [&](auto& column, ColumnSpec spec) { timeseries_table.add(column, spec); };
   TimeseriesColumns& ts = timeseries;
   sample(ts.time, {"time", "s", "sample time since the workload origin"});
   sample(ts.used_cores, {"used_cores", "cores", "cores allocated to running jobs"});
@@ -138,8 +141,8 @@ void RunLayout::write_summary(const RunSummary& s, const std::string& path) {
 }
 
 void RunLayout::close() {
-  for (ColumnBase* c : columns) c->close();
-  for (Handle* g : {&meta, &jobs_group, &rejected_group, &timeseries_group, &summary_group}) g->close();
+  for (Table* t : tables) t->close();
+  for (Handle* g : {&meta, &summary_group, &tail_group}) g->close();
 }
 
 }  // namespace clustersim::h5

@@ -8,11 +8,12 @@
 
 #include "output/column.hpp"
 #include "output/hdf5_writer.hpp"
+#include "output/table.hpp"
 #include "sim/metrics.hpp"
 
 namespace clustersim::h5 {
 
-constexpr int64_t kFormatVersion = 1;
+constexpr int64_t kFormatVersion = 2;
 
 // /jobs: one row per job.
 struct JobsColumns {
@@ -41,22 +42,27 @@ struct TimeseriesColumns {
   Column<int64_t> queue_length, running_jobs, finished_jobs, nodes_down;
 };
 
+// The name of the group of tail datasets (table.hpp), which the writer deletes once the final
+// flush has moved every row into the columns.
+constexpr const char* kTailGroup = "tail";
+
 struct RunLayout {
-  Handle meta, jobs_group, rejected_group, timeseries_group, summary_group;
+  Handle meta, summary_group, tail_group;
+  Table jobs_table, rejected_table, timeseries_table;
   JobsColumns jobs;
   RejectedColumns rejected;
   TimeseriesColumns timeseries;
-  std::vector<ColumnBase*> columns;  // every column, for flushes
+  std::vector<Table*> tables;  // every table, for flushes
 
-  // Creates every group and empty column in `file`, and /meta from `meta` (wall_time_s NaN,
-  // run_complete 0 until the run ends).
+  // Creates every group, table and empty column in `file`, and /meta from `meta` (wall_time_s
+  // NaN, run_complete 0 until the run ends).
   void create(hid_t file, const RunMeta& meta, int deflate_level, const std::string& path);
   void write_summary(const RunSummary& summary, const std::string& path);
   // Closes every dataset and group (the file stays open).
   void close();
 
  private:
-  void create_columns(int deflate_level, const std::string& path);
+  void create_tables(hid_t file, int deflate_level, const std::string& path);
   void write_meta(const RunMeta& meta, const std::string& path);
 };
 

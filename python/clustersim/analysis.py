@@ -77,16 +77,37 @@ def _attrs(obj) -> dict:
     return {k: _text(v) for k, v in obj.attrs.items() if k != "description"}
 
 
+def _committed(ds: h5py.Dataset) -> np.ndarray:
+    """The committed rows of one column of a run-file table (docs/hdf5-format.md, "Commit
+    records and killed runs"): all of it in a closed file; in a file still being written or
+    left by a killed run, the rows the table's commit record counts, the last ones from the
+    /tail slot it names."""
+    def read(d, a, b):
+        return (d.asstr() if h5py.check_string_dtype(d.dtype) is not None else d)[a:b]
+
+    record = ds.parent.attrs.get("committed")
+    if record is None or record[2] < 0:
+        return read(ds, 0, ds.shape[0] if record is None else int(record[0]))
+    rows, in_tail, slot = (int(v) for v in record)
+    tail = ds.file["/tail" + ds.name]
+    c = tail.chunks[0]
+    text = h5py.check_string_dtype(ds.dtype)
+    if text is not None and text.length is None:  # variable-length text: all rows in /tail
+        head = read(tail, 2 * c, 2 * c + rows - in_tail)
+    else:
+        head = read(ds, 0, rows - in_tail)
+    return np.concatenate([np.asarray(head), np.asarray(read(tail, slot * c, slot * c + in_tail))])
+
+
 def read_table(group: h5py.Group) -> pd.DataFrame:
-    """The 1-D datasets of an HDF5 group as DataFrame columns (strings decoded)."""
+    """The 1-D datasets of an HDF5 group as DataFrame columns (strings decoded). Reads the
+    committed rows, so a file left by a killed run, or one still being written, loads up to
+    its last flush."""
     columns = {}
     for name, obj in group.items():
         if not isinstance(obj, h5py.Dataset) or obj.ndim != 1:
             continue
-        if h5py.check_string_dtype(obj.dtype) is not None:
-            columns[name] = obj.asstr()[()]
-        else:
-            columns[name] = obj[()]
+        columns[name] = _committed(obj)
     lengths = {len(v) for v in columns.values()}
     if len(lengths) > 1:
         raise ValueError(f"{group.file.filename}: {group.name}: columns of different lengths {sorted(lengths)}")
@@ -114,7 +135,9 @@ def load_run(source, label: str | None = None) -> Run:
     path = _path_of(source)
     with h5py.File(path, "r") as f:
         meta = _attrs(f["meta"]) if "meta" in f else {}
-        summary = _attrs(f["summary"]) if "summary" in f else {}
+        # /summary is written last; a run killed while writing it leaves it partial.
+        complete = "meta" in f and int(f["meta"].attrs.get("run_complete", 0)) == 1
+        summary = _attrs(f["summary"]) if "summary" in f and complete else {}
         summary.pop("units", None)
         return Run(
             path=path,

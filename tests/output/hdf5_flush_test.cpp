@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <optional>
 
@@ -61,8 +62,14 @@ TEST(Hdf5RunWriter, NewFileHoldsTheWholeLayoutWithEmptyColumns) {
   TempDir tmp;
   Hdf5RunWriter writer(tmp.file("run.h5"), {});
   std::string f = snapshot(writer.path(), tmp.file("copy.h5"));
-  EXPECT_EQ(list_group(f, "/"), (std::vector<std::string>{"jobs", "jobs_rejected", "meta", "summary", "timeseries"}));
+  // /tail holds the committed rows past the last whole chunk while the file is written.
+  EXPECT_EQ(list_group(f, "/"),
+            (std::vector<std::string>{"jobs", "jobs_rejected", "meta", "summary", "tail", "timeseries"}));
+  EXPECT_EQ(list_group(f, "/tail"), (std::vector<std::string>{"jobs", "jobs_rejected", "timeseries"}));
   EXPECT_EQ(list_group(f, "/jobs").size(), 21u);  // the columns of docs/hdf5-format.md
+  EXPECT_EQ(list_group(f, "/tail/jobs"), list_group(f, "/jobs"));
+  EXPECT_EQ(committed_rows(f, "/jobs"), 0);
+  EXPECT_EQ(committed_rows(f, "/timeseries"), 0);
   EXPECT_EQ(column_info(f, "/jobs/id").rows, 0);
   EXPECT_EQ(column_info(f, "/timeseries/time").rows, 0);
   EXPECT_EQ(column_info(f, "/jobs_rejected/reason").rows, 0);
@@ -102,15 +109,15 @@ TEST(Hdf5RunWriter, WallClockFlushesRowsLongBeforeTheRowLimit) {
   Engine e(pool(1), sorted(jobs));
   Hdf5RunWriter writer(live, {}, {.flush_rows = 1'000'000, .flush_seconds = 1e-9});
   OnFinish probe;
-  std::vector<size_t> rows_on_disk;
+  std::vector<int64_t> rows_on_disk;
   probe.at = [&](int n) {
     if (n == 63 || n == 64 || n == 100)
-      rows_on_disk.push_back(column_info(snapshot(live, tmp.file("copy.h5")), "/jobs/id").rows);
+      rows_on_disk.push_back(committed_rows(snapshot(live, tmp.file("copy.h5")), "/jobs"));
   };
   e.add_observer(&writer);
   e.add_observer(&probe);
   e.run(*PolicyRegistry::builtin().make("fcfs"));
-  EXPECT_EQ(rows_on_disk, (std::vector<size_t>{0, 64, 64}));
+  EXPECT_EQ(rows_on_disk, (std::vector<int64_t>{0, 64, 64}));
 }
 
 TEST(Hdf5RunWriter, AKilledRunLeavesAReadableFileWithEveryFlushedRow) {
@@ -176,12 +183,25 @@ TEST(Hdf5RunWriter, H5pyReadsTheFileWhileTheRunGoesOnAndAfterIt) {
   if (!h5py_available()) GTEST_SKIP() << "/usr/bin/python3 with h5py is not installed";
   TempDir tmp;
   std::string live = tmp.file("run.h5");
-  // A reader in another process must not take HDF5's file lock (the writer holds it).
-  auto ids_via_h5py = [&] {
-    return output_of("HDF5_USE_FILE_LOCKING=FALSE /usr/bin/python3 -c \"import h5py; f = h5py.File('" + live +
-                     "', 'r'); print(','.join(str(i) for i in f['jobs/id'][:]), f['meta'].attrs['created_by'], "
-                     "f['jobs/start'].attrs['units'])\"");
-  };
+  // A reader in another process must not take HDF5's file lock (the writer holds it). While
+  // the run goes on, the committed rows past the last whole chunk are in /tail
+  // (docs/hdf5-format.md shows this reader).
+  std::string script = tmp.file("ids.py");
+  {
+    std::ofstream py(script);
+    py << "import sys, h5py, numpy as np\n"
+          "def committed(ds):\n"
+          "    rows, in_tail, slot = (int(v) for v in ds.parent.attrs['committed'])\n"
+          "    part = ds[: rows - in_tail]\n"
+          "    if in_tail:\n"
+          "        tail = ds.file['/tail' + ds.name]\n"
+          "        part = np.concatenate([part, tail[slot * tail.chunks[0] :][:in_tail]])\n"
+          "    return part\n"
+          "f = h5py.File(sys.argv[1], 'r')\n"
+          "print(','.join(str(i) for i in committed(f['jobs/id'])), f['meta'].attrs['created_by'],\n"
+          "      f['jobs/start'].attrs['units'])\n";
+  }
+  auto ids_via_h5py = [&] { return output_of("HDF5_USE_FILE_LOCKING=FALSE /usr/bin/python3 " + script + " " + live); };
   Engine e(pool(4), small_case());
   Hdf5RunWriter writer(live, {}, {.flush_rows = 2});
   OnFinish probe;

@@ -91,10 +91,15 @@ TEST(Hdf5RunWriter, WritesEveryDocumentedGroupAndColumnWithTypeUnitsAndStorage) 
   std::string f = tmp.file("run.h5");
   run_small_case(f);
 
+  // A closed file: no /tail, and each table's commit record says its columns hold every row.
   EXPECT_EQ(list_group(f, "/"), (std::vector<std::string>{"jobs", "jobs_rejected", "meta", "summary", "timeseries"}));
   EXPECT_EQ(list_group(f, "/jobs"), kJobColumns);
   EXPECT_EQ(list_group(f, "/jobs_rejected"), (std::vector<std::string>{"id", "reason"}));
   EXPECT_EQ(list_group(f, "/timeseries"), kTimeseriesColumns);
+  EXPECT_EQ(committed_rows(f, "/jobs"), 5);
+  EXPECT_EQ(committed_rows(f, "/jobs_rejected"), 1);
+  EXPECT_EQ(committed_rows(f, "/timeseries"), 8);
+  EXPECT_EQ(list_attributes(f, "/jobs"), (std::vector<std::string>{"committed", "description"}));
 
   using Kind = ColumnInfo::Kind;
   const std::map<std::string, std::pair<Kind, size_t>> types = {
@@ -262,7 +267,7 @@ TEST(Hdf5RunWriter, MetaHoldsTheRunDescriptionAndTheWallTimeSetAfterTheRun) {
     writer.set_wall_time(1.25);  // the file is already closed: reopened to update it
     writer.close();
   }
-  EXPECT_EQ(read_attribute_i64(f, "/meta", "format_version"), 1);
+  EXPECT_EQ(read_attribute_i64(f, "/meta", "format_version"), 2);
   EXPECT_EQ(read_attribute_str(f, "/meta", "created_by"), "clustersim");
   EXPECT_EQ(read_attribute_str(f, "/meta", "tool_version"), "0.1.0");
   EXPECT_EQ(read_attribute_str(f, "/meta", "git_revision"), "abc123");
