@@ -57,18 +57,21 @@ void report(benchmark::State& st, const AssignResult& r) {
   st.counters["iterations"] = r.iterations;
 }
 
-void BM_LpAssignCold(benchmark::State& st) {
+// `primal`: the cold algorithm lp-assign uses (Solver::Cold::Primal); else CLP's default.
+void BM_LpAssignCold(benchmark::State& st, bool primal) {
   const AssignProblem p = make_problem(static_cast<int>(st.range(0)));
   lp::LinearProgram scratch;
   AssignResult r;
   for (auto _ : st) {
     lp::Solver solver;
+    if (primal) solver.set_cold_algorithm(lp::Solver::Cold::Primal);
     r = solve_assignment(p, solver, scratch);
     benchmark::DoNotOptimize(r.objective_us);
   }
   report(st, r);
 }
-BENCHMARK(BM_LpAssignCold)->Arg(16)->Arg(64)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_LpAssignCold, primal, true)->Arg(16)->Arg(64)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_LpAssignCold, clp_default, false)->Arg(16)->Arg(64)->Unit(benchmark::kMillisecond);
 
 void BM_LpAssignWarm(benchmark::State& st) {
   const int n = static_cast<int>(st.range(0));
