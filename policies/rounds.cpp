@@ -100,27 +100,30 @@ uint32_t type_of(const EngineView& v, std::span<const Slot> p) {
   return p.empty() ? RoundPlanner::kAnyType : v.cluster().type_index(p.front().node);
 }
 
-// The node types a job can run on (positive rate on one node of the type, probed with all
-// its tasks there as a consolidated placement would have them).
-std::vector<uint32_t> runnable_types(const EngineView& v, JobId j) {
-  const Cluster& c = v.cluster();
+// The node types a job can run on, in index order: a positive rate on one node of the type,
+// probed with all its tasks there as a consolidated placement would have them.
+std::vector<uint32_t> runnable_types(const EngineView& v, JobId j, std::span<const int64_t> probe) {
   std::vector<uint32_t> types;
-  std::vector<bool> seen(c.node_types().size(), false);
-  for (uint32_t n = 0; n < c.num_nodes(); ++n) {
-    const uint32_t t = c.type_index(NodeId(n));
-    if (seen[t]) continue;
-    seen[t] = true;
-    const Slot probe[] = {{NodeId(n), v.spec(j).tasks}};
-    if (v.rate_if_placed(j, probe) > 0) types.push_back(t);
+  for (uint32_t t = 0; t < probe.size(); ++t) {
+    if (probe[t] < 0) continue;
+    const Slot one[] = {{NodeId(static_cast<uint32_t>(probe[t])), v.spec(j).tasks}};
+    if (v.rate_if_placed(j, one) > 0) types.push_back(t);
   }
-  std::sort(types.begin(), types.end());
   return types;
 }
 
 }  // namespace
 
+std::vector<int64_t> node_of_each_type(const Cluster& c) {
+  std::vector<int64_t> first(c.node_types().size(), -1);
+  for (uint32_t n = 0; n < c.num_nodes(); ++n)
+    if (first[c.type_index(NodeId(n))] < 0) first[c.type_index(NodeId(n))] = n;
+  return first;
+}
+
 int64_t place_round(const EngineView& v, std::span<const RoundChoice> chosen, RoundPlanner& planner, Allocation& out) {
   std::vector<bool> done(chosen.size(), false);
+  const std::vector<int64_t> probe = node_of_each_type(v.cluster());
   planner.begin(v);
   // Running jobs that stay on their type keep their placement (no migration, no cost).
   for (size_t i = 0; i < chosen.size(); ++i) {
@@ -151,7 +154,7 @@ int64_t place_round(const EngineView& v, std::span<const RoundChoice> chosen, Ro
       placed = planner.place(v.spec(j), chosen[i].type, slots);
     } else {
       // Any type the job can run on: its types in index order, consolidated first.
-      for (uint32_t t : runnable_types(v, j))
+      for (uint32_t t : runnable_types(v, j, probe))
         if ((placed = planner.place(v.spec(j), t, slots))) break;
     }
     if (placed) out.add(j, slots);

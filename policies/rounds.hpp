@@ -55,6 +55,10 @@ class RoundPlanner {
 // scratch copy, and the others chosen are placed in the order given, larger demands first.
 // The allocation lists them in the order they were reserved, the order the engine takes them. Returns how many chosen jobs found no
 // placement (fragmentation), which then wait for the next round.
+// A node of each node type (the lowest id), -1 for a type without nodes: where policies probe
+// a job's speed on the type (EngineView::rate_if_placed).
+std::vector<int64_t> node_of_each_type(const Cluster& cluster);
+
 struct RoundChoice {
   JobId job;
   uint32_t type = RoundPlanner::kAnyType;

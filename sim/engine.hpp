@@ -98,6 +98,8 @@ class Engine : public EngineView {
   // The speed model's rate, checked: 0 refuses the decision `what`; negative or not finite is a bug.
   double rate_on(const char* what, JobId job, std::span<const Slot> placement) const;
   void accrue(JobRecord& r) const;
+  void move_out(JobId job);                                             // migrate, first half
+  void move_in(JobId job, std::span<const Slot> placement, double rate);  // second half
   void count_gpus(const JobSpec& s, std::span<const Slot> placement, int sign);  // per node type
   void insert_running(JobId job);
   void erase_running(JobId job);

@@ -27,10 +27,9 @@ void build_allocation_problem(const EngineView& v, std::span<const JobId> jobs,
   const int K = static_cast<int>(c.node_types().size());
   p.types = K;
   p.capacity.assign(static_cast<size_t>(K), {0.0, 0.0});
-  std::vector<int64_t> probe(static_cast<size_t>(K), -1);
+  const std::vector<int64_t> probe = node_of_each_type(c);
   for (uint32_t n = 0; n < c.num_nodes(); ++n) {
     const uint32_t t = c.type_index(NodeId(n));
-    if (probe[t] < 0) probe[t] = n;
     if (!c.is_up(NodeId(n))) continue;
     p.capacity[t][0] += static_cast<double>(c.capacity(NodeId(n)).gpu_milli) / 1000.0;
     p.capacity[t][1] += static_cast<double>(c.capacity(NodeId(n)).cores);

@@ -51,7 +51,6 @@ class LpPolicy : public RoundPolicy {
   AllocationProblem problem_;
   AllocationResult result_;
   std::vector<JobId> jobs_;
-  std::vector<uint32_t> probe_node_;  // a node of each type
   RoundPlanner planner_;
   std::vector<RoundChoice> chosen_;
   int64_t solves_ = 0, warm_solves_ = 0;
