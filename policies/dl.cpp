@@ -262,6 +262,13 @@ bool place_fastest(const EngineView& v, JobId j, std::vector<Slot>& out) {
   return false;
 }
 
+bool place_on_type(const EngineView& v, JobId j, uint32_t type, std::vector<Slot>& out) {
+  const Cluster& c = v.cluster();
+  const JobSpec& s = v.spec(j);
+  if (consolidated_on(c, type, s, out) && v.rate_if_placed(j, out) > 0) return true;
+  return s.tasks > 1 && spread_on(c, type, s, out) && v.rate_if_placed(j, out) > 0;
+}
+
 void register_dl_policies(PolicyRegistry& r) {
   r.add({"hetero-greedy",
          "arrival order; each job on the fastest GPU type that holds it now (speed model), consolidated if possible, "

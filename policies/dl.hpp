@@ -30,6 +30,9 @@ class PolicyRegistry;
 // consolidated on one node (the fullest that fits) if possible, else over the nodes of that
 // type, racks with the most room first. Returns false when no node type can hold it now.
 bool place_fastest(const EngineView& view, JobId job, std::vector<Slot>& out);
+// The same on one node type only (consolidated if possible, else spread); false when that
+// type cannot hold the job now or the job cannot run there (rate 0).
+bool place_on_type(const EngineView& view, JobId job, uint32_t type, std::vector<Slot>& out);
 
 // Adds hetero-greedy, las and drf.
 void register_dl_policies(PolicyRegistry& registry);

@@ -136,6 +136,9 @@ class EngineView {
   // Integral over time of the cores in use, in core-microseconds (for utilisation).
   double used_core_us() const { return used_core_us_; }
   double used_gpu_milli_us() const { return used_gpu_milli_us_; }
+  // Integral over time of the jobs in the system (queued or running), in job-microseconds:
+  // the sum of their response times so far.
+  double active_job_us() const { return active_job_us_; }
   // The same per node type (index as Cluster::node_types()), in milli-GPU-microseconds.
   std::span<const double> used_gpu_milli_us_by_type() const { return used_gpu_by_type_us_; }
 
