@@ -8,6 +8,7 @@ int cmd_compare(int argc, char** argv);   // several policies on one workload, a
 int cmd_info(int argc, char** argv);      // statistics of a trace or generated workload
 int cmd_policies(int argc, char** argv);  // the policy registry
 int cmd_reproduce(int argc, char** argv); // a published table under another simulator's protocol
-int cmd_convert(int argc, char** argv);   // a trace to a workload cache (experiments/convert.cpp)
+int cmd_convert(int argc, char** argv);
+int cmd_train(int argc, char** argv);    // trains an RL agent in the loop (experiments/train.cpp)   // a trace to a workload cache (experiments/convert.cpp)
 
 }  // namespace clustersim::cli

@@ -28,7 +28,7 @@ void install_stop_signals() {
   (void)installed;
 }
 
-void StopOnSignal::check() {
+void throw_if_stopped() {
   const int s = g_signal.load(std::memory_order_relaxed);
   if (s != 0) throw Interrupted(s);
 }

@@ -23,6 +23,9 @@ class Interrupted : public std::runtime_error {
 // Installs the SIGINT and SIGTERM handlers (idempotent).
 void install_stop_signals();
 
+// Throws Interrupted if a stop signal came (for loops outside the engine, e.g. training).
+void throw_if_stopped();
+
 // Throws Interrupted at the first event after a stop signal.
 class StopOnSignal : public Observer {
  public:
@@ -32,7 +35,7 @@ class StopOnSignal : public Observer {
   void on_sample(const EngineView&) override { check(); }
 
  private:
-  static void check();
+  static void check() { throw_if_stopped(); }
 };
 
 }  // namespace clustersim::cli

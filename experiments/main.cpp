@@ -7,6 +7,7 @@
 #include "experiments/commands.hpp"
 #include "experiments/interrupt.hpp"
 #include "policies/params.hpp"
+#include "policies/rl/rl_policy.hpp"
 #include "sim/error.hpp"
 
 namespace {
@@ -20,7 +21,8 @@ const char* kUsage =
     "  info       statistics of a trace or a generated workload\n"
     "  convert    read a trace once and write its workload cache (loads many times faster)\n"
     "  policies   the available policies and their parameters\n"
-    "  reproduce  re-compute a published table under its simulator's protocol (rlscheduler)\n";
+    "  reproduce  re-compute a published table under its simulator's protocol (rlscheduler)\n"
+    "  train      train a PPO / MAPPO / DDPG scheduling agent in the loop (clustersim run --policy ppo uses it)\n";
 
 }  // namespace
 
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::string cmd = argv[1];
+  rl::register_policies();  // the trained-agent policies (ppo, ddpg) join the registry
   try {
     // Subcommands parse argv[1..]: argv[1] (the subcommand) plays the program name.
     if (cmd == "run") return cli::cmd_run(argc - 1, argv + 1);
@@ -39,8 +42,9 @@ int main(int argc, char** argv) {
     if (cmd == "policies") return cli::cmd_policies(argc - 1, argv + 1);
     if (cmd == "reproduce") return cli::cmd_reproduce(argc - 1, argv + 1);
     if (cmd == "convert") return cli::cmd_convert(argc - 1, argv + 1);
+    if (cmd == "train") return cli::cmd_train(argc - 1, argv + 1);
     std::string msg = "clustersim: unknown subcommand '" + cmd + "'";
-    std::string near = closest_match(cmd, {"run", "compare", "info", "policies", "reproduce", "convert"});
+    std::string near = closest_match(cmd, {"run", "compare", "info", "policies", "reproduce", "convert", "train"});
     if (!near.empty()) msg += " (did you mean '" + near + "'?)";
     std::cerr << msg << "; see clustersim --help\n";
     return 2;

@@ -92,4 +92,41 @@ void write_attribute(hid_t object, const char* name, double value, const std::st
   write_scalar(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, path);
 }
 
+Handle create_output_file(const std::string& path) {
+  constexpr hsize_t kFilePage = 4096;
+  quiet_errors();
+  Handle fapl(check_id(H5Pcreate(H5P_FILE_ACCESS), path, "create a file access property list"), H5Pclose);
+  // The superblock is created with low bound v1.8, not "latest" (v1.10): a v1.10 superblock
+  // marks the file as open for writing on disk, and readers then refuse a file still being
+  // written, or left by a killed run, until h5clear is run on it.
+  check_ok(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST), path, "set the format bounds");
+  // Paged file space (HDF5 1.10.1): metadata smaller than a page never straddles a page
+  // boundary, so a process killed inside a write leaves it whole or untouched (the kernel
+  // copies a write into the file a page at a time). Without it, HDF5 also writes the
+  // superblock's end of file before shrinking the file at a flush or close, and a kill between
+  // the two leaves a file that HDF5 refuses as truncated.
+  Handle fcpl(check_id(H5Pcreate(H5P_FILE_CREATE), path, "create a file creation property list"), H5Pclose);
+  check_ok(H5Pset_file_space_strategy(fcpl.get(), H5F_FSPACE_STRATEGY_PAGE, false, 1), path, "set paged file space");
+  check_ok(H5Pset_file_space_page_size(fcpl.get(), kFilePage), path, "set the file space page size");
+  Handle file(
+      check_id(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), path, "create the output file"),
+      H5Fclose);
+  // The objects, though, use the v1.10 format (the superblock stays as created): a chunked
+  // dataset is then indexed by an extensible array, whose entries never move as chunks are
+  // added, where a v1.8 B-tree moves entries to new nodes when one splits. A flush killed
+  // half way can then only leave the new chunks unfindable, never the committed ones.
+  check_ok(H5Fset_libver_bounds(file.get(), H5F_LIBVER_V110, H5F_LIBVER_LATEST), path, "set the object format");
+  return file;
+}
+
+Handle make_group(hid_t file, const char* name, const char* description, const std::string& path) {
+  std::string what = std::string("create group /") + name;
+  Handle gcpl(check_id(H5Pcreate(H5P_GROUP_CREATE), path, what.c_str()), H5Pclose);
+  // No object timestamps: two runs of one simulation give the same objects.
+  check_ok(H5Pset_obj_track_times(gcpl.get(), false), path, what.c_str());
+  Handle g(check_id(H5Gcreate2(file, name, H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), path, what.c_str()), H5Gclose);
+  write_attribute(g.get(), "description", description, path);
+  return g;
+}
+
 }  // namespace clustersim::h5

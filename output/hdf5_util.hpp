@@ -34,6 +34,11 @@ class Handle {
 // Turns off HDF5's automatic printing of its error stack: this code checks every return
 // value and reports the failure in the exception instead.
 void quiet_errors();
+// Creates (truncates) an output file set up for crash-atomic appends (docs/hdf5-format.md):
+// a v1.8 superblock, v1.10 objects, paged file space. Throws InputError naming the path.
+Handle create_output_file(const std::string& path);
+// Creates group `name` in `file` with a `description` attribute and no object timestamps.
+Handle make_group(hid_t file, const char* name, const char* description, const std::string& path);
 
 // The innermost message on HDF5's current error stack (the OS reason where there is one,
 // e.g. "No such file or directory"), or "" when the stack is empty. Call it right after the

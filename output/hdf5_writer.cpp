@@ -33,7 +33,6 @@ constexpr int64_t kClockCheckRows = 64;
 using Clock = std::chrono::steady_clock;
 // The file space page (bytes): the size of a memory page, the unit in which the kernel copies
 // a write into the file.
-constexpr hsize_t kFilePage = 4096;
 
 double seconds_or_nan(Time t) { return t == Time::max() ? kNaN : t.seconds(); }
 
@@ -87,28 +86,7 @@ Hdf5RunWriter::File::File(const std::string& p, const RunMeta& meta, const Hdf5O
   threads = options.compression_threads > 0
                 ? options.compression_threads
                 : static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
-  h5::quiet_errors();
-  Handle fapl(check_id(H5Pcreate(H5P_FILE_ACCESS), path, "create a file access property list"), H5Pclose);
-  // The superblock is created with low bound v1.8, not "latest" (v1.10): a v1.10 superblock
-  // marks the file as open for writing on disk, and readers then refuse a file still being
-  // written, or left by a killed run, until h5clear is run on it.
-  check_ok(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST), path, "set the format bounds");
-  // Paged file space (HDF5 1.10.1): metadata smaller than a page never straddles a page
-  // boundary, so a process killed inside a write leaves it whole or untouched (the kernel
-  // copies a write into the file a page at a time). Without it, HDF5 also writes the
-  // superblock's end of file before shrinking the file at a flush or close, and a kill between
-  // the two leaves a file that HDF5 refuses as truncated.
-  Handle fcpl(check_id(H5Pcreate(H5P_FILE_CREATE), path, "create a file creation property list"), H5Pclose);
-  check_ok(H5Pset_file_space_strategy(fcpl.get(), H5F_FSPACE_STRATEGY_PAGE, false, 1), path, "set paged file space");
-  check_ok(H5Pset_file_space_page_size(fcpl.get(), kFilePage), path, "set the file space page size");
-  file = Handle(
-      check_id(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), path, "create the output file"),
-      H5Fclose);
-  // The objects, though, use the v1.10 format (the superblock stays as created): a chunked
-  // dataset is then indexed by an extensible array, whose entries never move as chunks are
-  // added, where a v1.8 B-tree moves entries to new nodes when one splits. A flush killed
-  // half way can then only leave the new chunks unfindable, never the committed ones.
-  check_ok(H5Fset_libver_bounds(file.get(), H5F_LIBVER_V110, H5F_LIBVER_LATEST), path, "set the object format");
+  file = h5::create_output_file(path);
   layout.create(file.get(), meta, options.deflate_level, path);
   check_ok(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "flush the new file");
 }

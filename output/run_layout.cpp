@@ -12,19 +12,6 @@ std::string job_state_names() {
   return s;
 }
 
-namespace {
-
-Handle make_group(hid_t file, const char* name, const char* description, const std::string& path) {
-  std::string what = std::string("create group /") + name;
-  Handle gcpl(check_id(H5Pcreate(H5P_GROUP_CREATE), path, what.c_str()), H5Pclose);
-  // No object timestamps: two runs of one simulation give the same objects.
-  check_ok(H5Pset_obj_track_times(gcpl.get(), false), path, what.c_str());
-  Handle g(check_id(H5Gcreate2(file, name, H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), path, what.c_str()), H5Gclose);
-  write_attribute(g.get(), "description", description, path);
-  return g;
-}
-
-}  // namespace
 
 void RunLayout::create(hid_t file, const RunMeta& m, int deflate_level, const std::string& path) {
   meta = make_group(file, "meta", "provenance of the run (attributes)", path);

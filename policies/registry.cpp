@@ -10,8 +10,9 @@
 
 namespace clustersim {
 
-const PolicyRegistry& PolicyRegistry::builtin() {
-  static const PolicyRegistry registry = [] {
+namespace {
+PolicyRegistry& builtin_registry() {
+  static PolicyRegistry registry = [] {
     PolicyRegistry r;
     register_batch_policies(r);
     register_dl_policies(r);
@@ -23,6 +24,11 @@ const PolicyRegistry& PolicyRegistry::builtin() {
   }();
   return registry;
 }
+}  // namespace
+
+const PolicyRegistry& PolicyRegistry::builtin() { return builtin_registry(); }
+
+void PolicyRegistry::extend_builtin(const std::function<void(PolicyRegistry&)>& add) { add(builtin_registry()); }
 
 void PolicyRegistry::add(PolicyInfo info) {
   if (find(info.name)) throw std::logic_error("policy '" + info.name + "' registered twice");

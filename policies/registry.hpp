@@ -30,6 +30,10 @@ class PolicyRegistry {
  public:
   // The registry with every built-in policy.
   static const PolicyRegistry& builtin();
+  // Policies of libraries layered above this one (the trained RL policies, which need
+  // libtorch) join builtin() through this: their owner calls it once at start-up, before
+  // policies are made from several threads (rl::register_policies does).
+  static void extend_builtin(const std::function<void(PolicyRegistry&)>& add);
 
   void add(PolicyInfo info);
   // Throws InputError for an unknown name (with "did you mean") or a bad parameter.

@@ -24,6 +24,7 @@ void bind_policy(py::module_& m);
 void bind_run(py::module_& m);
 void bind_reproduce(py::module_& m);
 void bind_dl(py::module_& m);
+void bind_rl(py::module_& m);  // the submodule `rl` (bind_rl.cpp)
 
 // Seconds (float) to engine time, rounded to the nearest microsecond; a NaN or an infinite
 // value raises ValueError naming `what`.

@@ -3,6 +3,7 @@
 
 #include "python/bindings.hpp"
 #include "policies/params.hpp"
+#include "policies/rl/rl_policy.hpp"
 #include "sim/error.hpp"
 
 namespace clustersim::py_bindings {
@@ -44,4 +45,9 @@ PYBIND11_MODULE(_clustersim, m) {
   bind_run(m);
   bind_reproduce(m);
   bind_dl(m);
+  bind_rl(m);
+
+  // The trained-agent policies (ppo, ddpg) join the registry, as in the CLI: run(..., policy="ppo",
+  // params={"model": path}).
+  rl::register_policies();
 }

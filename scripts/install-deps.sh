@@ -12,6 +12,7 @@ packages=(
   clang libclang-rt-14-dev
   libopenblas0-pthread
   coinor-libclp-dev
+  libtorch-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -51,7 +51,7 @@ struct TrainConfig {
   // DDPG
   double critic_lr = 1e-3;
   double tau = 0.005;            // soft target update
-  int64_t replay_size = 100'000;
+  int64_t replay_size = 20'000;  // transitions (two observations each: 2 x 4 x obs_dim bytes)
   int32_t batch_size = 128;
   int64_t warmup_steps = 1'000;  // random valid actions before learning starts
   int32_t updates_per_step = 1;  // gradient updates per environment step (after warm-up)
@@ -107,5 +107,8 @@ class Trainer {
 };
 
 std::unique_ptr<Trainer> make_trainer(VecEnv& envs, const TrainConfig& config);
+
+// Threads for torch's intra-op pool and, when it is the BLAS in use, OpenBLAS (>= 1).
+void set_torch_threads(int32_t threads);
 
 }  // namespace clustersim::rl

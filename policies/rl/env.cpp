@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "policies/rl/evaluate.hpp"
 #include "sim/error.hpp"
 #include "sim/metrics.hpp"
 #include "workloads/random.hpp"
@@ -126,14 +127,9 @@ std::vector<int64_t> SchedulingEnv::eval_offsets(int64_t count) const {
 
 void SchedulingEnv::begin_episode(int64_t offset) {
   offset_ = offset;
-  const auto& all = source_->workload.jobs;
-  std::vector<JobSpec> jobs(all.begin() + offset, all.begin() + offset + config_.episode_jobs);
-  const Time origin = jobs.front().submit;
+  std::vector<JobSpec> jobs = window_jobs(*source_, offset, config_.episode_jobs);
   double runtime_us = 0;
-  for (JobSpec& j : jobs) {
-    j.submit = j.submit - origin;
-    runtime_us += static_cast<double>(j.runtime.us());
-  }
+  for (const JobSpec& j : jobs) runtime_us += static_cast<double>(j.runtime.us());
   mean_runtime_us_ = std::max(1.0, runtime_us / static_cast<double>(jobs.size()));
   engine_ = std::make_unique<Engine>(source_->cluster, std::move(jobs), source_->engine);
   if (speed_model_) engine_->set_speed_model(speed_model_.get());

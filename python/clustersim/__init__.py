@@ -10,7 +10,12 @@ plot them (:mod:`clustersim.plots`). A tour: docs/python.md.
     r.summary["bounded_slowdown_mean"], r.jobs["wait"]
 
 Policies written in Python subclass :class:`Policy` and define ``schedule(view, decisions)``.
+The scheduler as a reinforcement-learning environment: :mod:`clustersim.gym` (Gymnasium-style
+environments, training) over :mod:`clustersim.rl` (the C++ environment layer).
 """
+
+import sys as _sys
+
 
 from ._clustersim import (
     Cluster,
@@ -49,14 +54,20 @@ from ._clustersim import (
     policies,
     read_swf,
     run,
+    rl,
 )
+
+# The C++ RL submodule, importable as `clustersim.rl` (`from clustersim.rl import VecEnv`).
+_sys.modules[__name__ + ".rl"] = rl
 
 
 # Show the C++ types and errors as clustersim.X (not clustersim._clustersim.X) in reprs and
 # tracebacks.
-for _name, _obj in list(globals().items()):
+for _name, _obj in list(globals().items()) + [(_n, getattr(rl, _n)) for _n in dir(rl)]:
     if isinstance(_obj, type) and _obj.__module__ == "clustersim._clustersim":
         _obj.__module__ = __name__
+    elif isinstance(_obj, type) and _obj.__module__ == "clustersim._clustersim.rl":
+        _obj.__module__ = __name__ + ".rl"
 del _name, _obj
 
 
@@ -76,9 +87,9 @@ def policy_names() -> list:
 
 
 def __getattr__(name):
-    # analysis (pandas, h5py) and plots (matplotlib) load on first use: `import clustersim`
+    # analysis (pandas, h5py), plots (matplotlib) and gym load on first use: `import clustersim`
     # stays fast.
-    if name in ("analysis", "plots"):
+    if name in ("analysis", "plots", "gym"):
         import importlib
 
         return importlib.import_module(f"{__name__}.{name}")
@@ -97,6 +108,8 @@ __all__ = [
     "reproduce", "reproduce_experiment",
     # DL clusters (docs/dl.md)
     "read_cluster_spec", "read_trace", "generate_dl", "gavel_throughputs",
+    # reinforcement learning (docs/python.md "RL environments", docs/rl.md)
+    "rl", "gym",
     # errors
     "DecisionError", "InputError", "InvariantError",
     # submodules (loaded on first use), version

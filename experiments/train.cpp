@@ -1,0 +1,204 @@
+// clustersim train: trains a PPO / MAPPO or DDPG agent in the loop on windows of a workload,
+// writes its learning curves (HDF5 /training, /validation, /test) and its model, and reports
+// the trained agent against heuristics on held-out test windows (docs/rl.md).
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "experiments/cli_options.hpp"
+#include "experiments/commands.hpp"
+#include "experiments/interrupt.hpp"
+#include "output/training_writer.hpp"
+#include "policies/registry.hpp"
+#include "policies/rl/agent.hpp"
+#include "policies/rl/evaluate.hpp"
+#include "policies/rl/rl_policy.hpp"
+#include "sim/error.hpp"
+
+namespace clustersim::cli {
+
+namespace {
+
+std::map<std::string, std::string> train_params(const po::variables_map& vm) {
+  std::map<std::string, std::string> p;
+  if (vm.count("param"))
+    for (const auto& item : vm["param"].as<std::vector<std::string>>())
+      for (const auto& [k, v] : parse_param_list(item)) p[k] = v;
+  return p;
+}
+
+// Writes the model to a temporary file beside `path`, then renames it: a checkpoint is never
+// half written.
+void save_atomically(const rl::TrainedModel& m, const std::string& path) {
+  const std::string tmp = path + ".tmp";
+  m.save(tmp);
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw InputError(path + ": cannot write the model (" + ec.message() + ")");
+}
+
+std::string fmt(double v, int digits = 2) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(digits) << v;
+  return s.str();
+}
+
+}  // namespace
+
+int cmd_train(int argc, char** argv) {
+  po::options_description d("clustersim train: train a scheduling agent in the loop (PPO, MAPPO, DDPG)");
+  d.add_options()("help,h", "show this help")
+      ("algo", po::value<std::string>()->default_value("ppo"), "ppo | mappo (ppo with one agent per node type) | ddpg")
+      ("steps", po::value<int64_t>()->default_value(100000), "environment steps (actions) to train for")
+      ("window", po::value<int32_t>()->default_value(128), "K: queued jobs the agent sees (= actions)")
+      ("episode-jobs", po::value<int64_t>()->default_value(256), "N: jobs per episode (a window of the workload)")
+      ("reward", po::value<std::string>()->default_value("bsld"), "bsld | jct | util | mix")
+      ("alpha", po::value<double>()->default_value(1.0), "mix reward: weight of the bounded-slowdown term")
+      ("beta", po::value<double>()->default_value(1.0), "mix reward: weight of the utilisation term")
+      ("agents", po::value<std::string>(), "single | per-type (default: per-type for mappo, else single)")
+      ("train-fraction", po::value<double>()->default_value(0.7), "the first jobs (arrival order) episodes are drawn from")
+      ("validation-fraction", po::value<double>()->default_value(0.15), "the next jobs, for validation; the rest is the test split")
+      ("param", po::value<std::vector<std::string>>()->composing(), "training hyper-parameter key=value (repeatable; see docs/rl.md)")
+      ("out", po::value<std::string>(), "write the learning curves to this HDF5 file")
+      ("model", po::value<std::string>(), "write the model here (default: --out with .pt, else model.pt)")
+      ("eval-every", po::value<int64_t>()->default_value(10), "records between validation evaluations and checkpoints (0: only at the end)")
+      ("eval-windows", po::value<int64_t>()->default_value(4), "validation windows per evaluation")
+      ("test-windows", po::value<int64_t>()->default_value(10), "held-out test windows evaluated at the end (0: none)")
+      ("compare", po::value<std::string>()->default_value("fcfs,sjf,easy"), "heuristics evaluated on the same test windows")
+      ("torch-threads", po::value<int32_t>()->default_value(1), "threads for torch and OpenBLAS")
+      ("quiet,q", po::bool_switch(), "print only the final table");
+  add_workload_options(d);
+  add_cluster_options(d);
+  add_engine_options(d);
+  po::variables_map vm;
+  if (!parse(argc, argv, d, vm,
+             "usage: clustersim train [--algo ppo|mappo|ddpg] [workload options] [--steps N] [--out curves.h5] [--model m.pt]"))
+    return 0;
+  const bool quiet = vm["quiet"].as<bool>();
+
+  rl::TrainConfig tc;
+  auto params = train_params(vm);
+  const std::string algo = vm["algo"].as<std::string>();
+  if (algo != "ppo" && algo != "mappo" && algo != "ddpg")
+    throw InputError("--algo: '" + algo + "' is not one of ppo, mappo, ddpg");
+  params["algo"] = algo;
+  if (!params.count("total_steps")) params["total_steps"] = std::to_string(vm["steps"].as<int64_t>());
+  if (!params.count("seed")) params["seed"] = std::to_string(vm["seed"].as<uint64_t>());
+  tc.set(params);
+  rl::set_torch_threads(vm["torch-threads"].as<int32_t>());
+
+  auto source = std::make_shared<rl::EpisodeSource>();
+  std::vector<std::string> notes;
+  source->workload = load_workload(vm, &notes);
+  if (!quiet) for (const auto& n : notes) std::cerr << n << "\n";
+  source->cluster = make_cluster(vm, source->workload);
+  source->throughputs = throughput_table(vm);
+  source->speed = speed_config(vm);
+  source->engine = make_engine_config(vm);
+  source->train_fraction = vm["train-fraction"].as<double>();
+  source->validation_fraction = vm["validation-fraction"].as<double>();
+
+  rl::EnvConfig ec;
+  ec.window = vm["window"].as<int32_t>();
+  ec.episode_jobs = vm["episode-jobs"].as<int64_t>();
+  ec.reward = vm["reward"].as<std::string>();
+  ec.alpha = vm["alpha"].as<double>();
+  ec.beta = vm["beta"].as<double>();
+  ec.agents = vm.count("agents") ? vm["agents"].as<std::string>() : (algo == "mappo" ? "per-type" : "single");
+  ec.split = rl::Split::Train;
+
+  const std::string out = vm.count("out") ? vm["out"].as<std::string>() : "";
+  std::string model_path = vm.count("model") ? vm["model"].as<std::string>()
+                           : out.empty()     ? "model.pt"
+                                             : std::filesystem::path(out).replace_extension(".pt").string();
+  const std::vector<std::string> baselines = split_commas(vm["compare"].as<std::string>());
+  for (const auto& b : baselines) PolicyRegistry::builtin().make(b);  // unknown names fail first
+
+  rl::VecEnv envs(source, ec, tc.num_envs, tc.env_threads);
+  rl::EnvConfig vc = ec;
+  vc.split = rl::Split::Validation;
+  rl::EnvConfig test_cfg = ec;
+  test_cfg.split = rl::Split::Test;
+  const int64_t eval_windows = vm["eval-windows"].as<int64_t>(), test_windows = vm["test-windows"].as<int64_t>();
+  std::vector<int64_t> val_offsets, test_offsets;
+  if (eval_windows > 0) val_offsets = rl::SchedulingEnv(source, vc).eval_offsets(eval_windows);
+  if (test_windows > 0) test_offsets = rl::SchedulingEnv(source, test_cfg).eval_offsets(test_windows);
+
+  std::unique_ptr<Hdf5TrainingWriter> writer;
+  if (!out.empty()) {
+    std::ostringstream p;
+    for (const auto& [k, v] : params) p << (p.tellp() > 0 ? "," : "") << k << "=" << v;
+    writer = std::make_unique<Hdf5TrainingWriter>(
+        out, std::vector<std::pair<std::string, std::string>>{
+                 {"algo", algo}, {"workload", source->workload.name}, {"params", p.str()},
+                 {"reward", ec.reward}, {"agents", ec.agents}, {"window", std::to_string(ec.window)},
+                 {"episode_jobs", std::to_string(ec.episode_jobs)}, {"model", model_path},
+                 {"config", config_text(vm)}});
+  }
+  install_stop_signals();
+  auto trainer = rl::make_trainer(envs, tc);
+
+  auto evaluate = [&](const std::vector<int64_t>& offsets, const std::string& policy,
+                      std::shared_ptr<rl::TrainedModel> model) {
+    return rl::mean_of(rl::evaluate_windows(*source, ec.episode_jobs, offsets, [&]() -> std::unique_ptr<Policy> {
+      if (model) return std::make_unique<rl::TrainedPolicy>(model, algo);
+      return PolicyRegistry::builtin().make(policy);
+    }));
+  };
+  const int64_t eval_every = vm["eval-every"].as<int64_t>();
+  int64_t records = 0;
+  rl::UpdateRecord last;
+  if (!quiet)
+    std::cout << "training " << algo << " on " << source->workload.name << " (" << ec.episode_jobs << "-job windows, K="
+              << ec.window << ", " << envs.num_envs() << " envs, " << tc.total_steps << " steps)\n";
+  while (!trainer->done()) {
+    throw_if_stopped();
+    last = trainer->train_step();
+    ++records;
+    if (writer)
+      writer->add(TrainingRow{last.update, last.steps, last.episodes, last.mean_return, last.episode_metric,
+                              last.policy_loss, last.value_loss, last.entropy, last.approx_kl, last.steps_per_s,
+                              last.sim_s, last.inference_s, last.update_s, last.wall_s});
+    const bool evaluate_now = trainer->done() || (eval_every > 0 && records % eval_every == 0);
+    if (evaluate_now) {
+      std::shared_ptr<rl::TrainedModel> m = trainer->model();
+      save_atomically(*m, model_path);
+      if (!val_offsets.empty()) {
+        const rl::WindowResult v = evaluate(val_offsets, algo, m);
+        if (writer)
+          writer->add_validation(ValidationRow{last.update, last.steps, static_cast<int64_t>(val_offsets.size()),
+                                               std::nan(""), v.mean_bsld, v.mean_jct_s});
+        if (!quiet)
+          std::cout << "update " << last.update << "  steps " << last.steps << "  return " << fmt(last.mean_return, 3)
+                    << "  validation bsld " << fmt(v.mean_bsld) << "  JCT " << fmt(v.mean_jct_s, 0) << " s  "
+                    << fmt(last.steps_per_s, 0) << " steps/s\n";
+      }
+    }
+  }
+  if (!quiet)
+    std::cout << "trained " << last.steps << " steps in " << fmt(last.wall_s, 1) << " s; model: " << model_path << "\n";
+
+  if (!test_offsets.empty()) {
+    std::shared_ptr<rl::TrainedModel> m = rl::load_model(model_path);
+    std::vector<std::pair<std::string, rl::WindowResult>> rows;
+    for (const auto& b : baselines) rows.emplace_back(b, evaluate(test_offsets, b, nullptr));
+    rows.emplace_back(algo, evaluate(test_offsets, algo, m));
+    std::cout << "test split: " << test_offsets.size() << " windows of " << ec.episode_jobs << " jobs\n"
+              << "policy        mean bsld    mean JCT (s)   utilisation\n";
+    for (const auto& [name, r] : rows) {
+      std::cout << std::left << std::setw(12) << name << std::right << std::setw(11) << fmt(r.mean_bsld)
+                << std::setw(16) << fmt(r.mean_jct_s, 0) << std::setw(14) << fmt(r.utilisation, 3) << "\n";
+      if (writer) writer->add_test(name, static_cast<int64_t>(test_offsets.size()), r.mean_bsld, r.mean_jct_s, r.utilisation);
+    }
+  }
+  if (writer) {
+    writer->close(true);
+    if (!quiet) std::cout << "wrote " << out << "\n";
+  }
+  return 0;
+}
+
+}  // namespace clustersim::cli
