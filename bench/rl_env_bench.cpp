@@ -5,29 +5,15 @@
 #include <benchmark/benchmark.h>
 
 #include "policies/rl/env.hpp"
-#include "traces/swf.hpp"
+#include "bench/rl_bench_common.hpp"
 
 namespace {
 
 using namespace clustersim;
 using namespace clustersim::rl;
 
-std::shared_ptr<const EpisodeSource> lublin_source() {
-  static const std::shared_ptr<const EpisodeSource> src = [] {
-    auto s = std::make_shared<EpisodeSource>();
-    s->workload = read_swf(std::string(CLUSTERSIM_TEST_DATA_DIR) + "/lublin_256.swf");
-    s->cluster = Cluster::homogeneous(1, Resources{s->workload.machine.processors(), 0, 0});
-    return s;
-  }();
-  return src;
-}
-
-EnvConfig k128() {
-  EnvConfig c;
-  c.window = 128;
-  c.episode_jobs = 256;
-  return c;
-}
+using bench::k128;
+using bench::lublin_source;
 
 // A cheap deterministic choice among the valid slots (xorshift).
 struct Picker {

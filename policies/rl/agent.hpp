@@ -78,6 +78,10 @@ struct UpdateRecord {
   double wall_s = 0;
 };
 
+// Fills the record's episodes, mean_return and episode_metric (NaN when none) from the
+// episodes `envs` finished since the last call (VecEnv::take_finished). The learners share it.
+void record_episodes(VecEnv& envs, const std::string& reward, UpdateRecord& record);
+
 // A trained model: picks the action with the highest score among the valid ones.
 class TrainedModel {
  public:

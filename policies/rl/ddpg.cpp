@@ -410,22 +410,7 @@ class DdpgTrainer final : public Trainer {
     return {actor_loss.item<double>(), critic_loss.item<double>()};
   }
 
-  void fill_episodes(UpdateRecord& r) {
-    const auto finished = envs_.take_finished();
-    r.episodes = static_cast<int64_t>(finished.size());
-    if (finished.empty()) {
-      r.mean_return = r.episode_metric = kNaN;
-      return;
-    }
-    const bool jct = meta_.env.reward == "jct";
-    double ret = 0, metric = 0;
-    for (const EpisodeStats& s : finished) {
-      ret += s.ret;
-      metric += jct ? s.mean_jct_s : s.mean_bsld;
-    }
-    r.mean_return = ret / static_cast<double>(finished.size());
-    r.episode_metric = metric / static_cast<double>(finished.size());
-  }
+  void fill_episodes(UpdateRecord& r) { rl::record_episodes(envs_, meta_.env.reward, r); }
 
   VecEnv& envs_;
   TrainConfig cfg_;

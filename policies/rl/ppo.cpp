@@ -200,22 +200,7 @@ class PpoTrainer final : public Trainer {
     return last;
   }
 
-  void record_episodes(UpdateRecord& rec) {
-    const auto finished = envs_.take_finished();
-    rec.episodes = static_cast<int64_t>(finished.size());
-    if (finished.empty()) {
-      rec.mean_return = rec.episode_metric = std::numeric_limits<double>::quiet_NaN();
-      return;
-    }
-    const bool jct = meta_.env.reward == "jct";
-    double ret = 0, metric = 0;
-    for (const auto& s : finished) {
-      ret += s.ret;
-      metric += jct ? s.mean_jct_s : s.mean_bsld;
-    }
-    rec.mean_return = ret / static_cast<double>(finished.size());
-    rec.episode_metric = metric / static_cast<double>(finished.size());
-  }
+  void record_episodes(UpdateRecord& rec) { rl::record_episodes(envs_, meta_.env.reward, rec); }
 
   void update(int64_t steps, const torch::Tensor& last_value, UpdateRecord& rec) {
     const int64_t n = steps * envs_.num_envs();

@@ -10,6 +10,23 @@ ObsLayout layout_of(const Featurizer& f) {
   return ObsLayout{f.cluster_dim(), f.window(), f.job_features(), f.num_agents()};
 }
 
+void record_episodes(VecEnv& envs, const std::string& reward, UpdateRecord& r) {
+  const auto finished = envs.take_finished();
+  r.episodes = static_cast<int64_t>(finished.size());
+  if (finished.empty()) {
+    r.mean_return = r.episode_metric = std::nan("");
+    return;
+  }
+  const bool jct = reward == "jct";
+  double ret = 0, metric = 0;
+  for (const EpisodeStats& s : finished) {
+    ret += s.ret;
+    metric += jct ? s.mean_jct_s : s.mean_bsld;
+  }
+  r.mean_return = ret / static_cast<double>(finished.size());
+  r.episode_metric = metric / static_cast<double>(finished.size());
+}
+
 std::vector<std::string> TrainConfig::keys() {
   return {"algo",        "seed",        "total_steps",   "num_envs",    "env_threads", "device",
           "hidden",      "lr",          "gamma",         "rollout",     "epochs",      "minibatches",
