@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "policies/params.hpp"
 #include "sim/error.hpp"
 #include "traces/format.hpp"
 #include "traces/cluster_spec.hpp"
@@ -372,6 +373,14 @@ bool parse(int argc, char** argv, const po::options_description& d, po::variable
   }
   po::notify(vm);
   return true;
+}
+
+std::map<std::string, std::string> param_values(const po::variables_map& vm) {
+  std::map<std::string, std::string> p;
+  if (vm.count("param"))
+    for (const auto& item : vm["param"].as<std::vector<std::string>>())
+      for (const auto& [k, v] : parse_param_list(item)) p[k] = v;
+  return p;
 }
 
 std::vector<std::string> split_commas(const std::string& list) {

@@ -2,6 +2,7 @@
 // Command-line options shared by the subcommands: where the workload comes from (a trace or
 // a generator, plus transforms), the cluster, and the engine settings.
 #include <boost/program_options.hpp>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,6 +52,8 @@ EngineConfig make_engine_config(const po::variables_map& vm);
 void set_failures(const po::variables_map& vm, FailureModel& model, std::vector<NodeEvent>& events);
 // "key = value" lines of every option given or defaulted: the config text kept in /meta.
 std::string config_text(const po::variables_map& vm);
+// The key=value pairs of every --param (repeatable, each "k=v,k=v"); a later key wins.
+std::map<std::string, std::string> param_values(const po::variables_map& vm);
 // "a,b,,c" -> {"a", "b", "c"} (empty items dropped).
 std::vector<std::string> split_commas(const std::string& list);
 // Parses argv for a subcommand; prints help and returns false when --help was asked.

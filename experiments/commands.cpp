@@ -56,14 +56,6 @@ static double flush_seconds(const po::variables_map& vm) {
   return s;
 }
 
-static std::map<std::string, std::string> params_from(const po::variables_map& vm) {
-  std::map<std::string, std::string> p;
-  if (vm.count("param"))
-    for (const auto& item : vm["param"].as<std::vector<std::string>>())
-      for (const auto& [k, v] : parse_param_list(item)) p[k] = v;
-  return p;
-}
-
 // What run and compare set the same way from their options: engine, failures, the DL speed
 // model, output flushing, the stop-on-signal observer, /meta and the progress line.
 static RunSetup shared_setup(const po::variables_map& vm, const Workload& w) {
@@ -100,7 +92,7 @@ int cmd_run(int argc, char** argv) {
   s.workload = std::move(w);
   s.cluster = make_cluster(vm, s.workload);
   s.policy = vm["policy"].as<std::string>();
-  s.policy_params = params_from(vm);
+  s.policy_params = param_values(vm);
   if (vm.count("out")) s.out_path = vm["out"].as<std::string>();
   std::string name = s.workload.name, cluster = describe_cluster(s.cluster), policy = s.policy;
   const bool gpu_cluster = s.cluster.total_capacity().gpu_milli > 0;

@@ -1,8 +1,6 @@
 // clustersim train: trains a PPO / MAPPO or DDPG agent in the loop on windows of a workload,
 // writes its learning curves (HDF5 /training, /validation, /test) and its model, and reports
 // the trained agent against heuristics on held-out test windows (docs/rl.md).
-#include <chrono>
-#include <cmath>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -21,14 +19,6 @@
 namespace clustersim::cli {
 
 namespace {
-
-std::map<std::string, std::string> train_params(const po::variables_map& vm) {
-  std::map<std::string, std::string> p;
-  if (vm.count("param"))
-    for (const auto& item : vm["param"].as<std::vector<std::string>>())
-      for (const auto& [k, v] : parse_param_list(item)) p[k] = v;
-  return p;
-}
 
 // Writes the model to a temporary file beside `path`, then renames it: a checkpoint is never
 // half written.
@@ -80,7 +70,7 @@ int cmd_train(int argc, char** argv) {
   const bool quiet = vm["quiet"].as<bool>();
 
   rl::TrainConfig tc;
-  auto params = train_params(vm);
+  auto params = param_values(vm);
   const std::string algo = vm["algo"].as<std::string>();
   if (algo != "ppo" && algo != "mappo" && algo != "ddpg")
     throw InputError("--algo: '" + algo + "' is not one of ppo, mappo, ddpg");
@@ -170,7 +160,7 @@ int cmd_train(int argc, char** argv) {
         const rl::WindowResult v = evaluate(val_offsets, algo, m);
         if (writer)
           writer->add_validation(ValidationRow{last.update, last.steps, static_cast<int64_t>(val_offsets.size()),
-                                               std::nan(""), v.mean_bsld, v.mean_jct_s});
+                                               v.mean_bsld, v.mean_jct_s});
         if (!quiet)
           std::cout << "update " << last.update << "  steps " << last.steps << "  return " << fmt(last.mean_return, 3)
                     << "  validation bsld " << fmt(v.mean_bsld) << "  JCT " << fmt(v.mean_jct_s, 0) << " s  "

@@ -18,7 +18,7 @@ struct Hdf5TrainingWriter::File {
   Column<double> mean_return, episode_metric, policy_loss, value_loss, entropy, approx_kl, steps_per_s, sim_s,
       inference_s, update_s, wall_s;
   Column<int64_t> v_update, v_steps, v_windows;
-  Column<double> v_return, v_bsld, v_jct;
+  Column<double> v_bsld, v_jct;
   h5::StringColumn t_policy;
   Column<int64_t> t_windows;
   Column<double> t_bsld, t_jct, t_util;
@@ -67,7 +67,6 @@ Hdf5TrainingWriter::Hdf5TrainingWriter(const std::string& path,
   v(f.v_update, {"update", "1", "the record after which the policy was evaluated"});
   v(f.v_steps, {"steps", "steps", "environment steps of training so far"});
   v(f.v_windows, {"windows", "1", "validation windows played"});
-  v(f.v_return, {"mean_return", "1", "mean return over the windows"});
   v(f.v_bsld, {"mean_bsld", "1", "mean over the windows of the mean bounded slowdown"});
   v(f.v_jct, {"mean_jct", "s", "mean over the windows of the mean job completion time"});
   f.test.create(f.file.get(), f.tail.get(), "test",
@@ -112,7 +111,6 @@ void Hdf5TrainingWriter::add_validation(const ValidationRow& r) {
   f.v_update.push(r.update);
   f.v_steps.push(r.steps);
   f.v_windows.push(r.windows);
-  f.v_return.push(r.mean_return);
   f.v_bsld.push(r.mean_bsld);
   f.v_jct.push(r.mean_jct_s);
   f.flush(h5::Rest::ToTail);

@@ -21,7 +21,7 @@ struct TrainingRow {
 
 struct ValidationRow {
   int64_t update = 0, steps = 0, windows = 0;
-  double mean_return = 0, mean_bsld = 0, mean_jct_s = 0;
+  double mean_bsld = 0, mean_jct_s = 0;
 };
 
 class Hdf5TrainingWriter {

@@ -94,7 +94,7 @@ std::shared_ptr<rl::EpisodeSource> make_source(const Workload& workload, const p
   if (!engine.is_none()) s->engine = engine.cast<EngineConfig>();
   s->train_fraction = train_fraction;
   s->validation_fraction = validation_fraction;
-  s->validate(1);
+  s->validate();
   return s;
 }
 

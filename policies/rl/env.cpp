@@ -53,12 +53,11 @@ std::pair<int64_t, int64_t> EpisodeSource::split_range(Split s) const {
   return {0, n};
 }
 
-void EpisodeSource::validate(int64_t episode_jobs) const {
+void EpisodeSource::validate() const {
   if (!(train_fraction > 0) || !(validation_fraction >= 0) || train_fraction + validation_fraction > 1)
     throw InputError("env: split fractions: train (" + std::to_string(train_fraction) + ") must be > 0, validation (" +
                      std::to_string(validation_fraction) + ") >= 0, and their sum <= 1");
   if (cluster.num_nodes() == 0) throw InputError("env: the cluster has no nodes");
-  (void)episode_jobs;
   engine.validate();
 }
 
@@ -82,7 +81,7 @@ SchedulingEnv::SchedulingEnv(std::shared_ptr<const EpisodeSource> source, EnvCon
     : source_(std::move(source)),
       config_(std::move(config)),
       features_(source_->cluster, config_.window, agents_for(*source_, config_)) {
-  source_->validate(config_.episode_jobs);
+  source_->validate();
   reward_kind_ = reward_kind(config_.reward);
   const auto [lo, hi] = source_->split_range(config_.split);
   if (hi - lo < config_.episode_jobs)

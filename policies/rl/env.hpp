@@ -23,7 +23,7 @@
 // Observation (floats, fixed size for a given environment; every feature roughly in [0, 1]):
 //   state (agent-independent, the centralised critic's input):
 //     cluster, per node type t:  free cores / capacity, free GPUs / capacity, nodes up / nodes
-//     global:                    queued jobs / K (capped at 4), running jobs / K (capped at 4)
+//     global:                    queued jobs / 4K and running jobs / 4K (each capped at 1)
 //     window, per slot k < K:    present, waiting time w as w / (w + 1 h), requested time r
 //                                as r / (r + 1 h), cores and GPUs asked (fractions of the
 //                                cluster's), and per node type t: whether it can start there
@@ -68,7 +68,7 @@ struct EpisodeSource {
 
   // Jobs [first, last) of a split (arrival order).
   std::pair<int64_t, int64_t> split_range(Split s) const;
-  void validate(int64_t episode_jobs) const;  // throws InputError (split too small, ...)
+  void validate() const;  // throws InputError (bad split fractions, no nodes, bad engine settings)
 };
 
 struct EnvConfig {

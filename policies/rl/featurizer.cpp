@@ -32,7 +32,6 @@ Featurizer::Featurizer(const Cluster& cluster, int32_t window, int32_t num_agent
 }
 
 void Featurizer::prepare(const EngineView& view) {
-  const Cluster& c = view.cluster();
   const size_t types = static_cast<size_t>(num_types_);
   speed_.assign(view.num_jobs() * types, 0.0f);
   simple_ = num_types_ == 1;
@@ -50,7 +49,6 @@ void Featurizer::prepare(const EngineView& view) {
     if (best > 0)
       for (size_t t = 0; t < types; ++t) speed_[j * types + t] /= best;
   }
-  (void)c;
 }
 
 bool Featurizer::fits_on_type(const EngineView& view, JobId job, uint32_t type) {
