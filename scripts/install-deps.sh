@@ -13,6 +13,7 @@ packages=(
   libopenblas0-pthread
   coinor-libclp-dev
   libtorch-dev
+  libopenmpi-dev openmpi-bin
 )
 missing=()
 for p in "${packages[@]}"; do

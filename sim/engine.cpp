@@ -329,6 +329,7 @@ void Engine::complete(JobId j) {
   drop_placement(r);
   erase_running(j);
   r.state = JobState::Finished;
+  finished_log_.push_back(j);
   --n_running_;
   ++n_finished_;
   ++changes_;

@@ -119,6 +119,9 @@ class EngineView {
   // Every job that went back to the queue after running (preemption), in order; a policy
   // that keeps its own ordered queue reads the entries it has not seen yet.
   std::span<const JobId> requeued_log() const { return requeued_log_; }
+  // Every job that finished, in the order it finished: what online learners (runtime
+  // predictors) read, each entry once, to learn only from jobs whose runtime is known.
+  std::span<const JobId> finished_log() const { return finished_log_; }
 
   // The speed (relative to nominal) the job would run at on a placement: the speed model's
   // rate (1 without one); 0 means it cannot run there. For heterogeneity-aware policies.
@@ -156,6 +159,7 @@ class EngineView {
   int64_t n_queued_ = 0;
   std::vector<JobId> running_;
   std::vector<JobId> requeued_log_;
+  std::vector<JobId> finished_log_;
   uint32_t arrived_ = 0;
   DecisionReasons reasons_;
   int64_t n_finished_ = 0, n_rejected_ = 0, n_failed_ = 0;

@@ -194,3 +194,16 @@ TEST(Metrics, QuantilesInterpolateLinearly) {
   EXPECT_DOUBLE_EQ(d.p90, 3.7);
   EXPECT_DOUBLE_EQ(d.max, 4);
 }
+
+TEST(Engine, FinishedLogListsJobsInTheOrderTheyFinished) {
+  // Two processors: jobs 1 (10 s) and 2 (5 s) start at 0; job 3 (1 s, arriving at 1) waits
+  // for job 2, starts at 5 and ends at 6; job 1 ends at 10.
+  Engine e(pool(2), sorted({job(1, 0, 10, 1), job(2, 0, 5, 1), job(3, 1, 1, 1)}), {.check_invariants = true});
+  FnPolicy p(greedy);
+  e.run(p);
+  auto log = e.finished_log();
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0], JobId(1));
+  EXPECT_EQ(log[1], JobId(2));
+  EXPECT_EQ(log[2], JobId(0));
+}
