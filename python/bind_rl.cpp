@@ -14,6 +14,8 @@
 
 #include "policies/rl/agent.hpp"
 #include "policies/rl/env.hpp"
+#include "policies/rl/evaluate.hpp"
+#include "policies/rl/rl_policy.hpp"
 #include "python/bindings.hpp"
 #include "sim/error.hpp"
 
@@ -112,23 +114,45 @@ void save_model(const rl::TrainedModel& m, const std::string& path) {
 // called with each record's dict (GIL held; returning False stops early), Ctrl-C honoured
 // between steps. Saves the final policy to `model_path` unless it is None.
 py::list train(const std::shared_ptr<rl::EpisodeSource>& source, const rl::EnvConfig& env,
-               const rl::TrainConfig& config, const py::object& model_path, const py::object& callback) {
+               const rl::TrainConfig& config, const py::object& model_path, const py::object& callback,
+               int64_t eval_every, int64_t eval_windows) {
   config.validate();
+  if (eval_every < 0) throw InputError("train: eval_every must be >= 0 (0: no validation), got " + std::to_string(eval_every));
+  if (eval_every > 0 && eval_windows < 1)
+    throw InputError("train: eval_windows must be >= 1 with eval_every > 0, got " + std::to_string(eval_windows));
   const std::string path = model_path.is_none() ? std::string() : path_text(model_path);
   rl::VecEnv envs(source, env, config.num_envs, config.env_threads);
+  // Validation as `clustersim train` does it: the greedy agent, run as a policy, on evenly
+  // spaced windows of the validation split.
+  std::vector<int64_t> val_offsets;
+  if (eval_every > 0) {
+    rl::EnvConfig vc = env;
+    vc.split = rl::Split::Validation;
+    val_offsets = rl::SchedulingEnv(source, vc).eval_offsets(eval_windows);
+  }
   std::unique_ptr<rl::Trainer> trainer;
   {
     py::gil_scoped_release release;
     trainer = rl::make_trainer(envs, config);
   }
   py::list records;
+  int64_t n = 0;
   while (!trainer->done()) {
     rl::UpdateRecord r;
+    rl::WindowResult v{.mean_bsld = std::nan(""), .mean_jct_s = std::nan("")};
     {
       py::gil_scoped_release release;
       r = trainer->train_step();
+      ++n;
+      if (eval_every > 0 && (n % eval_every == 0 || trainer->done())) {
+        std::shared_ptr<rl::TrainedModel> m = trainer->model();
+        v = rl::mean_of(rl::evaluate_windows(*source, env.episode_jobs, val_offsets, [&]() -> std::unique_ptr<Policy> {
+          return std::make_unique<rl::TrainedPolicy>(m, config.algo);
+        }));
+      }
     }
     py::dict d = record_dict(r);
+    d["validation_bsld"] = v.mean_bsld, d["validation_jct_s"] = v.mean_jct_s;
     records.append(d);
     if (!callback.is_none()) {
       py::object answer = callback(d);
@@ -419,10 +443,12 @@ void bind_rl(py::module_& parent) {
       py::arg("path"), py::arg("device") = "cpu", "A model saved by train() or `clustersim train`.");
 
   m.def("train", &train, py::arg("source"), py::arg("env"), py::arg("config"), py::arg("model") = py::none(),
-        py::arg("callback") = py::none(),
+        py::arg("callback") = py::none(), py::arg("eval_every") = 0, py::arg("eval_windows") = 4,
         "Trains on a VecEnv of `config.num_envs` environments of `source` until total_steps; returns one dict "
         "per learning-curve record and saves the final model to `model` (unless None). callback(record) runs "
-        "after each record with the GIL held; returning False stops early.");
+        "after each record with the GIL held; returning False stops early. eval_every > 0: every that many "
+        "records (and after the last) the greedy agent runs on `eval_windows` validation windows; the record's "
+        "validation_bsld / validation_jct_s are their means (NaN in other records).");
   m.def("set_torch_threads", &rl::set_torch_threads, py::arg("threads"),
         "Threads for torch's intra-op pool (and OpenBLAS).");
 }

@@ -7,6 +7,8 @@
     runs = analysis.load_runs(["fcfs.h5", "easy.h5"])
     runs.summary                              # one row per run, indexed by label
     runs.jobs.groupby("run")["wait"].mean()   # every run's jobs, with a `run` column
+    tr = analysis.load_training("train.h5")   # a `clustersim train --out` file
+    tr.curve, tr.validation, tr.test          # learning curve, validation evaluations, test table
 
 Only h5py, numpy and pandas are needed: a run file from the command-line program or from
 another machine reads the same way as one from clustersim.run().
@@ -22,7 +24,7 @@ import h5py
 import numpy as np
 import pandas as pd
 
-__all__ = ["Run", "Runs", "load_run", "load_runs", "read_table"]
+__all__ = ["Run", "Runs", "Training", "load_run", "load_runs", "load_training", "read_table"]
 
 
 @dataclass
@@ -172,3 +174,36 @@ def load_runs(sources: Iterable, labels: Iterable[str] | None = None) -> Runs:
 
     summary = pd.DataFrame([r.summary for r in runs], index=pd.Index([r.label for r in runs], name="run"))
     return Runs(runs=runs, summary=summary, jobs=stacked("jobs"), timeseries=stacked("timeseries"))
+
+
+@dataclass
+class Training:
+    """One training file (``clustersim train --out``, docs/hdf5-format.md "Training files")."""
+
+    path: str
+    meta: dict
+    curve: pd.DataFrame       # /training: one row per learning-curve record (update)
+    validation: pd.DataFrame  # /validation: one row per evaluation on the validation windows
+    test: pd.DataFrame        # /test: one row per policy on the held-out test windows
+
+    @property
+    def complete(self) -> bool:
+        """Whether training and the test evaluation ended (a killed run leaves 0)."""
+        return bool(self.meta.get("run_complete", 0))
+
+
+def load_training(path) -> Training:
+    """Load a training file. Every table reads its committed rows, so the file of a training
+    run still going (or killed) loads up to its last record."""
+    path = os.fspath(path)
+    with h5py.File(path, "r") as f:
+        meta = _attrs(f["meta"]) if "meta" in f else {}
+        if meta.get("kind") != "training":
+            raise ValueError(f"{path}: not a training file (/meta kind is {meta.get('kind')!r}); "
+                             "use load_run for run files")
+
+        def table(name):
+            return read_table(f[name]) if name in f else pd.DataFrame()
+
+        return Training(path=path, meta=meta, curve=table("training"), validation=table("validation"),
+                        test=table("test"))

@@ -363,7 +363,7 @@ class VecSchedulingEnv:
 def train(workload, cluster=None, *, model="model.pt", config=None, callback=None, as_frame=True, torch_threads=1,
           window=128, episode_jobs=256, reward="bsld", alpha=1.0, beta=1.0, agents=None, split="train",
           throughputs=None, reference_gpu="v100", cross_rack_penalty=0.0, engine=None, train_fraction=0.7,
-          validation_fraction=0.15, **params):
+          validation_fraction=0.15, eval_every=0, eval_windows=4, **params):
     """Trains PPO / MAPPO / DDPG with the C++ trainer (what ``clustersim train`` runs) and
     saves the model to ``model`` (None: not saved); ``clustersim.run(w, policy="ppo",
     params={"model": model})`` then schedules with it.
@@ -373,11 +373,18 @@ def train(workload, cluster=None, *, model="model.pt", config=None, callback=Non
     ``clustersim.rl.TrainConfig`` as ``config``. ``agents`` defaults to per-type for
     algo="mappo", else single. Environment and source keywords as :class:`SchedulingEnv`.
 
+    ``eval_every`` > 0: every that many records (and after the last) the greedy agent is run
+    as a policy on ``eval_windows`` windows of the validation split, as ``clustersim train``
+    does; those records carry the means in ``validation_bsld`` / ``validation_jct_s`` (NaN in
+    the others). That is the smoother learning curve: training episodes are each a different
+    window, so their metric is noisy.
+
     ``callback(record)`` is called after each learning-curve record (one PPO update) with the
     record's dict; returning False stops training early (the model is still saved). Returns
     the learning curve: a pandas DataFrame (``as_frame=False``: a list of dicts) with the
     columns update, steps, episodes, mean_return, episode_metric, policy_loss, value_loss,
-    entropy, approx_kl, steps_per_s, sim_s, inference_s, update_s, wall_s.
+    entropy, approx_kl, steps_per_s, sim_s, inference_s, update_s, wall_s, validation_bsld,
+    validation_jct_s.
     """
     if config is not None and params:
         raise TypeError(f"train: pass hyper-parameters as keywords or as config=, not both ({sorted(params)})")
@@ -392,7 +399,8 @@ def train(workload, cluster=None, *, model="model.pt", config=None, callback=Non
     env = _env_config(window, episode_jobs, reward, alpha, beta, agents, split)
     if torch_threads is not None:
         _rl.set_torch_threads(int(torch_threads))
-    records = _rl.train(source, env, cfg, None if model is None else os.fspath(model), callback)
+    records = _rl.train(source, env, cfg, None if model is None else os.fspath(model), callback,
+                        int(eval_every), int(eval_windows))
     if not as_frame:
         return records
     import pandas as pd
@@ -401,4 +409,5 @@ def train(workload, cluster=None, *, model="model.pt", config=None, callback=Non
 
 
 _RECORD_COLUMNS = ["update", "steps", "episodes", "mean_return", "episode_metric", "policy_loss", "value_loss",
-                   "entropy", "approx_kl", "steps_per_s", "sim_s", "inference_s", "update_s", "wall_s"]
+                   "entropy", "approx_kl", "steps_per_s", "sim_s", "inference_s", "update_s", "wall_s",
+                   "validation_bsld", "validation_jct_s"]

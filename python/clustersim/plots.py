@@ -5,6 +5,7 @@
     plots.cdf(runs, "bounded_slowdown", path="bsld.png")
     plots.timeseries(runs, ["utilisation", "queue_length"], path="load.png")
     plots.report(runs, "figures/")            # every figure above, as PNG files
+    plots.learning_curve("train.h5", path="curve.png")  # a training file, or gym.train()'s frame
 
 Figures are matplotlib.figure.Figure objects on an Agg canvas, made without pyplot: nothing
 here changes the global backend, so the module works headless, in scripts and in notebooks
@@ -20,9 +21,9 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .analysis import Run, Runs, load_run, load_runs
+from .analysis import Run, Runs, Training, load_run, load_runs, load_training
 
-__all__ = ["cdf", "timeseries", "learning_curves", "report"]
+__all__ = ["cdf", "timeseries", "learning_curve", "learning_curves", "report"]
 
 _UNITS = {
     "wait": "wait (s)",
@@ -145,6 +146,73 @@ def learning_curves(run, path=None) -> Figure | None:
         ax.set_title(name, fontsize="small")
         ax.set_xlabel(x_name)
         ax.grid(alpha=0.3)
+    return _finish(fig, path)
+
+
+def _rolling(y: np.ndarray, n: int) -> np.ndarray:
+    """Trailing mean over the last n values (fewer at the start); NaNs are skipped."""
+    if n <= 1 or len(y) == 0:
+        return y
+    out = np.empty(len(y))
+    for i in range(len(y)):
+        w = y[max(0, i - n + 1):i + 1]
+        w = w[~np.isnan(w)]
+        out[i] = w.mean() if len(w) else np.nan
+    return out
+
+
+def learning_curve(source, path=None, smooth: int = 1, baselines: dict | None = None,
+                   reward: str | None = None) -> Figure:
+    """The learning curve of a training run against environment steps: the mean episode
+    return (left) and the episode metric (right: mean bounded slowdown, or mean JCT for reward
+    jct), with the validation evaluations when there are any (a training file's /validation,
+    or the validation columns of ``gym.train(eval_every=...)``) and optional horizontal
+    ``baselines`` ({label: metric value}, e.g. heuristics' bounded slowdown on the same
+    windows).
+
+    ``source``: a training file (path or :class:`Training`) or the DataFrame that
+    ``clustersim.gym.train`` returns. ``smooth`` > 1 adds a trailing mean over that many
+    records. Episode columns are NaN for records in which no episode ended; they are skipped.
+    ``reward``: the training's reward; ``jct`` makes the metric mean JCT. A training file's
+    /meta gives it; pass it with a DataFrame trained with reward jct.
+    """
+    import pandas as pd
+
+    validation = pd.DataFrame()
+    if isinstance(source, pd.DataFrame):
+        curve = source
+    else:
+        tr = source if isinstance(source, Training) else load_training(source)
+        curve, validation = tr.curve, tr.validation
+        reward = reward or tr.meta.get("reward")
+    metric = "mean JCT (s)" if reward == "jct" else "mean bounded slowdown"
+    for col in ("steps", "mean_return", "episode_metric"):
+        if col not in curve:
+            raise ValueError(f"learning_curve: the curve has no column {col!r} (columns: {list(curve.columns)})")
+    x = curve["steps"].to_numpy(dtype=float)
+    fig, axes = _figure(2, width=4.8)
+    for ax, col, label in ((axes[0], "mean_return", "mean episode return"),
+                           (axes[1], "episode_metric", f"episode {metric}")):
+        y = curve[col].to_numpy(dtype=float)
+        ok = ~np.isnan(y)
+        ax.plot(x[ok], y[ok], linewidth=0.6, alpha=0.5 if smooth > 1 else 1.0, label="training episodes")
+        if smooth > 1:
+            ax.plot(x[ok], _rolling(y[ok], smooth), linewidth=1.2, label=f"mean of {smooth} records")
+        ax.set_xlabel("environment steps")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+    v_col = "mean_jct" if metric.startswith("mean JCT") else "mean_bsld"
+    if validation.empty and "validation_bsld" in curve:  # gym.train(eval_every=...)'s records
+        validation = curve[["steps", "validation_bsld", "validation_jct_s"]].rename(
+            columns={"validation_bsld": "mean_bsld", "validation_jct_s": "mean_jct"}).dropna()
+    if not validation.empty and v_col in validation:
+        axes[1].plot(validation["steps"].to_numpy(dtype=float), validation[v_col].to_numpy(dtype=float),
+                     "o-", markersize=3, linewidth=1.0, label="validation windows (greedy agent)")
+    for i, (name, value) in enumerate((baselines or {}).items()):
+        axes[1].axhline(value, linestyle="--", linewidth=0.9, color=f"C{i + 3}", label=name)
+    for ax in axes:
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize="small")
     return _finish(fig, path)
 
 

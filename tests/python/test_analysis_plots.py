@@ -121,3 +121,46 @@ def test_learning_curves_are_drawn_from_a_training_group(run_files, tmp_path):
     assert png_size(tmp_path / "curves.png")[1] > 400
     written = plots.report([run], tmp_path / "report")
     assert written[-1].endswith("training_easy.png")
+
+
+def test_a_training_file_loads_and_draws_its_learning_curve(cli, tmp_path):
+    """A `clustersim train --out` file: its learning curve, validation evaluations and test
+    table as DataFrames, and the learning-curve figure with the validation points."""
+    out = tmp_path / "train.h5"
+    run_cli(cli, "train", "--trace", LUBLIN, "--steps", 256, "--window", 8, "--episode-jobs", 32,
+            "--param", "num_envs=2", "--param", "rollout=32", "--param", "hidden=8", "--eval-every", 2,
+            "--eval-windows", 2, "--test-windows", 2, "--compare", "fcfs,sjf", "--quiet", "--out", out)
+    tr = analysis.load_training(out)
+    assert tr.complete and tr.meta["kind"] == "training" and tr.meta["algo"] == "ppo"
+    # 256 steps in updates of 2 x 32: four records; validation after the 2nd and the 4th.
+    assert list(tr.curve["update"]) == [0, 1, 2, 3] and list(tr.curve["steps"]) == [64, 128, 192, 256]
+    assert list(tr.validation["steps"]) == [128, 256] and (tr.validation["windows"] == 2).all()
+    assert sorted(tr.test["policy"]) == ["fcfs", "ppo", "sjf"]
+    fig = plots.learning_curve(out, path=tmp_path / "curve.png", baselines={"sjf": 10.0})
+    ax = fig.axes[1]
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "validation windows (greedy agent)" in labels and "sjf" in labels
+    validation = ax.get_lines()[labels.index("validation windows (greedy agent)")]
+    np.testing.assert_array_equal(validation.get_ydata(), tr.validation["mean_bsld"].to_numpy())
+    assert imread(tmp_path / "curve.png").shape[0] > 100
+    run_file = tmp_path / "run.h5"
+    run_cli(cli, "run", "--trace", LUBLIN, "--take", 100, "--policy", "fcfs", "--quiet", "--out", run_file)
+    with pytest.raises(ValueError, match="not a training file"):
+        analysis.load_training(run_file)
+
+
+def test_learning_curve_takes_gym_train_records():
+    import pandas as pd
+    curve = pd.DataFrame({"steps": [100, 200, 300, 400], "mean_return": [-3.0, np.nan, -2.0, -1.0],
+                          "episode_metric": [3.0, np.nan, 2.0, 1.0],
+                          "validation_bsld": [np.nan, 2.5, np.nan, 1.5], "validation_jct_s": [np.nan, 9.0, np.nan, 8.0]})
+    fig = plots.learning_curve(curve, smooth=2)
+    metric_lines = {line.get_label(): line for line in fig.axes[1].get_lines()}
+    # NaN records (no episode ended) are skipped; the trailing mean is over the valid ones.
+    np.testing.assert_array_equal(metric_lines["training episodes"].get_xdata(), [100, 300, 400])
+    np.testing.assert_allclose(metric_lines["mean of 2 records"].get_ydata(), [3.0, 2.5, 1.5])
+    np.testing.assert_array_equal(metric_lines["validation windows (greedy agent)"].get_ydata(), [2.5, 1.5])
+    assert fig.axes[1].get_ylabel() == "episode mean bounded slowdown"
+    assert plots.learning_curve(curve, reward="jct").axes[1].get_ylabel() == "episode mean JCT (s)"
+    with pytest.raises(ValueError, match="no column 'steps'"):
+        plots.learning_curve(curve.drop(columns="steps"))
