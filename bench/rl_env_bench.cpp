@@ -14,21 +14,7 @@ using namespace clustersim::rl;
 
 using bench::k128;
 using bench::lublin_source;
-
-// A cheap deterministic choice among the valid slots (xorshift).
-struct Picker {
-  uint64_t x = 88172645463325252ULL;
-  int32_t pick(std::span<const uint8_t> mask) {
-    int32_t valid[4096];
-    int32_t n = 0;
-    for (size_t k = 0; k < mask.size(); ++k)
-      if (mask[k]) valid[n++] = static_cast<int32_t>(k);
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return valid[x % static_cast<uint64_t>(n)];
-  }
-};
+using bench::Picker;
 
 void BM_RlEnvRawSteps(benchmark::State& st) {
   SchedulingEnv env(lublin_source(), k128());
