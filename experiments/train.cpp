@@ -9,6 +9,7 @@
 #include "experiments/cli_options.hpp"
 #include "experiments/commands.hpp"
 #include "experiments/interrupt.hpp"
+#include "experiments/mpi_collective.hpp"
 #include "output/training_writer.hpp"
 #include "policies/registry.hpp"
 #include "policies/rl/agent.hpp"
@@ -67,7 +68,11 @@ int cmd_train(int argc, char** argv) {
   if (!parse(argc, argv, d, vm,
              "usage: clustersim train [--algo ppo|mappo|ddpg] [workload options] [--steps N] [--out curves.h5] [--model m.pt]"))
     return 0;
-  const bool quiet = vm["quiet"].as<bool>();
+  // Under mpirun: data-parallel PPO over the ranks (ppo.cpp). Rank 0 writes the file and the
+  // model, evaluates and prints; the other ranks only train.
+  std::unique_ptr<rl::Collective> collective = make_mpi_collective();
+  const bool lead = collective == nullptr || collective->rank() == 0;
+  const bool quiet = vm["quiet"].as<bool>() || !lead;
 
   rl::TrainConfig tc;
   auto params = param_values(vm);
@@ -118,7 +123,7 @@ int cmd_train(int argc, char** argv) {
   if (test_windows > 0) test_offsets = rl::SchedulingEnv(source, test_cfg).eval_offsets(test_windows);
 
   std::unique_ptr<Hdf5TrainingWriter> writer;
-  if (!out.empty()) {
+  if (!out.empty() && lead) {
     std::ostringstream p;
     for (const auto& [k, v] : params) p << (p.tellp() > 0 ? "," : "") << k << "=" << v;
     writer = std::make_unique<Hdf5TrainingWriter>(
@@ -126,10 +131,11 @@ int cmd_train(int argc, char** argv) {
                  {"algo", algo}, {"workload", source->workload.name}, {"params", p.str()},
                  {"reward", ec.reward}, {"agents", ec.agents}, {"window", std::to_string(ec.window)},
                  {"episode_jobs", std::to_string(ec.episode_jobs)}, {"model", model_path},
-                 {"config", config_text(vm)}});
+                 {"config", config_text(vm)},
+                 {"ranks", std::to_string(collective ? collective->size() : 1)}});
   }
   install_stop_signals();
-  auto trainer = rl::make_trainer(envs, tc);
+  auto trainer = rl::make_trainer(envs, tc, collective.get());
 
   auto evaluate = [&](const std::vector<int64_t>& offsets, const std::string& policy,
                       std::shared_ptr<rl::TrainedModel> model) {
@@ -143,7 +149,9 @@ int cmd_train(int argc, char** argv) {
   rl::UpdateRecord last;
   if (!quiet)
     std::cout << "training " << algo << " on " << source->workload.name << " (" << ec.episode_jobs << "-job windows, K="
-              << ec.window << ", " << envs.num_envs() << " envs, " << tc.total_steps << " steps)\n";
+              << ec.window << ", " << envs.num_envs() << " envs"
+              << (collective ? " on each of " + std::to_string(collective->size()) + " ranks" : std::string()) << ", "
+              << tc.total_steps << " steps)\n";
   while (!trainer->done()) {
     throw_if_stopped();
     last = trainer->train_step();
@@ -153,7 +161,7 @@ int cmd_train(int argc, char** argv) {
                               last.policy_loss, last.value_loss, last.entropy, last.approx_kl, last.steps_per_s,
                               last.sim_s, last.inference_s, last.update_s, last.wall_s});
     const bool evaluate_now = trainer->done() || (eval_every > 0 && records % eval_every == 0);
-    if (evaluate_now) {
+    if (evaluate_now && lead) {
       std::shared_ptr<rl::TrainedModel> m = trainer->model();
       save_atomically(*m, model_path);
       if (!val_offsets.empty()) {
@@ -170,6 +178,17 @@ int cmd_train(int argc, char** argv) {
   }
   if (!quiet)
     std::cout << "trained " << last.steps << " steps in " << fmt(last.wall_s, 1) << " s; model: " << model_path << "\n";
+  if (collective) {
+    // The trainer compared the checksums after every update; say so with the last ones.
+    const std::vector<uint64_t> sums = collective->all_gather(trainer->parameter_checksum());
+    if (lead) {
+      std::ostringstream line;
+      line << "parameter checksums of the " << sums.size() << " ranks after the last update:" << std::hex;
+      for (uint64_t c : sums) line << " " << c;
+      std::cout << line.str() << "\n";
+    }
+  }
+  if (!lead) return 0;
 
   if (!test_offsets.empty()) {
     std::shared_ptr<rl::TrainedModel> m = rl::load_model(model_path);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -108,9 +109,43 @@ class Trainer {
   virtual bool done() const = 0;
   // The current policy as a model (a snapshot; saving it gives a checkpoint).
   virtual std::unique_ptr<TrainedModel> model() const = 0;
+  // A checksum of every parameter's bits (FNV-1a): equal on all ranks of a distributed run
+  // after every update (the trainer checks it); 0 where not implemented.
+  virtual uint64_t parameter_checksum() const { return 0; }
 };
 
-std::unique_ptr<Trainer> make_trainer(VecEnv& envs, const TrainConfig& config);
+// Data-parallel training over processes (`mpirun -np N clustersim train`): every rank steps
+// its own environments, and the trainer sums statistics and gradients through this so that
+// all ranks take the same update. The rl library does not depend on MPI: the program's
+// implementation is experiments/mpi_collective.cpp; SingleProcess is the one-rank case.
+class Collective {
+ public:
+  virtual ~Collective() = default;
+  virtual int rank() const = 0;
+  virtual int size() const = 0;
+  // Element-wise sum over the ranks, in place; every rank gets the same bits.
+  virtual void sum(std::span<double> values) = 0;
+  virtual void sum(std::span<float> values) = 0;
+  // Rank 0's values, on every rank.
+  virtual void broadcast(std::span<float> values) = 0;
+  // Every rank's value, in rank order (each rank gets all of them).
+  virtual std::vector<uint64_t> all_gather(uint64_t value) = 0;
+};
+
+class SingleProcess final : public Collective {
+ public:
+  int rank() const override { return 0; }
+  int size() const override { return 1; }
+  void sum(std::span<double>) override {}
+  void sum(std::span<float>) override {}
+  void broadcast(std::span<float>) override {}
+  std::vector<uint64_t> all_gather(uint64_t value) override { return {value}; }
+};
+
+// With a collective (PPO / MAPPO only): `envs` are this rank's environments, global indices
+// [rank x M, (rank + 1) x M); total_steps counts every rank's steps. See ppo.cpp for what is
+// shared, and what makes N ranks of M environments equal to one rank of N x M.
+std::unique_ptr<Trainer> make_trainer(VecEnv& envs, const TrainConfig& config, Collective* collective = nullptr);
 
 // Threads for torch's intra-op pool and, when it is the BLAS in use, OpenBLAS (>= 1).
 void set_torch_threads(int32_t threads);

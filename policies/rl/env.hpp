@@ -212,7 +212,10 @@ class VecEnv {
   int32_t num_envs() const { return static_cast<int32_t>(envs_.size()); }
   int32_t obs_dim() const { return obs_dim_; }
   int32_t num_actions() const { return k_; }
-  void reset(uint64_t seed);
+  // Resets every environment; environment i draws its episodes from the seed stream of global
+  // index first_index + i, so that ranks holding environments [r x M, (r + 1) x M) of a
+  // distributed run see the episodes one process with all of them would.
+  void reset(uint64_t seed, int64_t first_index = 0);
   void step(std::span<const int32_t> actions);
   std::span<float> obs() { return obs_; }
   std::span<uint8_t> mask() { return mask_; }

@@ -108,10 +108,14 @@ void set_torch_threads(int32_t threads) {
   if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(threads);
 }
 
-std::unique_ptr<Trainer> make_trainer(VecEnv& envs, const TrainConfig& config) {
+std::unique_ptr<Trainer> make_trainer(VecEnv& envs, const TrainConfig& config, Collective* collective) {
   config.validate();
-  if (config.algo == "ppo") return make_ppo_trainer(envs, config);
-  if (config.algo == "ddpg") return make_ddpg_trainer(envs, config);
+  if (config.algo == "ppo") return make_ppo_trainer(envs, config, collective);
+  if (config.algo == "ddpg") {
+    if (collective != nullptr && collective->size() > 1)
+      throw InputError("train: distributed training (mpirun) supports ppo and mappo, not ddpg");
+    return make_ddpg_trainer(envs, config);
+  }
   throw InputError("train: algo '" + config.algo + "' is not one of ppo, mappo, ddpg");
 }
 

@@ -18,6 +18,18 @@
 //    as MAPPO does (separate optimisers there): with unnormalised returns (e.g. -mean bounded
 //    slowdown, tens to hundreds) the critic's gradient is hundreds of times the actor's, and
 //    one global clip would scale the actor's step by the critic's current error.
+//  - Distributed (a Collective, `mpirun -np N clustersim train`): rank r steps the environments
+//    of global indices [r x M, (r + 1) x M) (VecEnv::reset's first_index), samples each
+//    environment's actions from that environment's own random stream (seeded by the config's
+//    seed and the global index), normalises advantages with the mean and std over all ranks,
+//    and averages gradients over the ranks before clipping, so every rank takes the same Adam
+//    step; rank 0's initial parameters are broadcast first, and after every update the
+//    parameters' checksums are compared (a difference stops training). total_steps counts all
+//    ranks' steps. With minibatches = 1 (the whole rollout per gradient step) N ranks of M
+//    environments compute what one rank of N x M does, up to the order of floating-point sums;
+//    with more minibatches each is drawn per rank (N x the per-rank minibatch). A single
+//    process with SingleProcess takes the same path. Episode statistics and losses in the
+//    records are means over all ranks.
 //  - Rollout storage lives on the CPU (the environments' batches are copied into it in place:
 //    nothing big is allocated per step); each step's batch goes to the device for the forward
 //    pass, and the whole rollout once per update.
@@ -28,6 +40,7 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <vector>
 
 #include "policies/rl/nets.hpp"
 #include "policies/rl/torch_models.hpp"
@@ -103,10 +116,29 @@ class PpoModel final : public TrainedModel {
   torch::Tensor obs_, mask_;  // reused input rows (CPU)
 };
 
+uint64_t splitmix64_next(uint64_t& state) {
+  uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+// FNV-1a over the bits of every parameter, in order.
+uint64_t checksum(const std::vector<torch::Tensor>& params) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (const auto& p : params) {
+    auto c = p.detach().to(torch::kCPU).contiguous();
+    const auto* b = static_cast<const unsigned char*>(c.data_ptr());
+    for (size_t i = 0, n = static_cast<size_t>(c.nbytes()); i < n; ++i) h = (h ^ b[i]) * 0x100000001b3ULL;
+  }
+  return h;
+}
+
 class PpoTrainer final : public Trainer {
  public:
-  PpoTrainer(VecEnv& envs, const TrainConfig& config, const ObsLayout& layout)
+  PpoTrainer(VecEnv& envs, const TrainConfig& config, const ObsLayout& layout, Collective* collective)
       : envs_(envs),
+        collective_(collective),
         config_(config),
         device_(parse_device(config.device)),
         gen_(at::make_generator<at::CPUGeneratorImpl>(config.seed)) {
@@ -136,7 +168,20 @@ class PpoTrainer final : public Trainer {
     done_ = torch::zeros({t, m}, f32);
     actions_.assign(static_cast<size_t>(m), 0);
 
-    envs_.reset(config.seed);
+    if (collective_ != nullptr) {
+      const int64_t first = static_cast<int64_t>(collective_->rank()) * m;
+      env_rng_.resize(static_cast<size_t>(m));
+      for (int64_t e = 0; e < m; ++e) {
+        uint64_t s = config.seed ^ (0xD1B54A32D192ED03ULL * static_cast<uint64_t>(first + e + 1));
+        env_rng_[static_cast<size_t>(e)] = splitmix64_next(s);
+      }
+      std::vector<float> flat = flatten(params, /*grads=*/false);
+      collective_->broadcast(flat);
+      unflatten(flat, params, /*grads=*/false);
+      envs_.reset(config.seed, first);
+    } else {
+      envs_.reset(config.seed);
+    }
     (void)envs_.take_finished();
   }
 
@@ -145,7 +190,8 @@ class PpoTrainer final : public Trainer {
   UpdateRecord train_step() override {
     if (done()) throw std::logic_error("PpoTrainer::train_step: total_steps already reached");
     const auto t0 = Clock::now();
-    const int64_t m = envs_.num_envs();
+    // Environments over all ranks: every rank runs the same number of steps per update.
+    const int64_t m = static_cast<int64_t>(envs_.num_envs()) * (collective_ ? collective_->size() : 1);
     const int64_t steps = std::min<int64_t>(config_.rollout, (config_.total_steps - steps_ + m - 1) / m);
     UpdateRecord rec;
     rec.update = updates_++;
@@ -155,6 +201,7 @@ class PpoTrainer final : public Trainer {
     record_episodes(rec);
     const auto t1 = Clock::now();
     update(steps, last_value, rec);
+    if (collective_ != nullptr) share_record(rec);
     rec.update_s = seconds_since(t1);
     const double wall = seconds_since(t0);
     wall_s_ += wall;
@@ -166,6 +213,8 @@ class PpoTrainer final : public Trainer {
   std::unique_ptr<TrainedModel> model() const override {
     return make_ppo_model(meta_, policy_, critic_, device_);
   }
+
+  uint64_t parameter_checksum() const override { return checksum(all_params()); }
 
  private:
   // Fills the first `steps` rows of the rollout storage; returns the value of the last obs.
@@ -181,7 +230,8 @@ class PpoTrainer final : public Trainer {
       auto logits = policy_(obs, mask_[t].to(device_), agent_[t].to(device_)).to(torch::kCPU);
       value_[t].copy_(critic_(obs));
       auto logp_all = torch::log_softmax(logits, -1);
-      auto action = torch::multinomial(logp_all.exp(), 1, /*replacement=*/false, gen_);  // [M, 1]
+      auto action = collective_ ? sample_per_env(logp_all)
+                                : torch::multinomial(logp_all.exp(), 1, /*replacement=*/false, gen_);  // [M, 1]
       logp_[t].copy_(logp_all.gather(1, action).squeeze(1));
       action_[t].copy_(action.squeeze(1));
       const int64_t* a = action.data_ptr<int64_t>();
@@ -202,6 +252,84 @@ class PpoTrainer final : public Trainer {
 
   void record_episodes(UpdateRecord& rec) { rl::record_episodes(envs_, meta_.env.reward, rec); }
 
+  std::vector<torch::Tensor> all_params() const {
+    std::vector<torch::Tensor> params = policy_->parameters();
+    for (auto& p : critic_->parameters()) params.push_back(p);
+    return params;
+  }
+
+  // Parameters (or their gradients; an undefined gradient reads as zeros) as one flat vector.
+  static std::vector<float> flatten(const std::vector<torch::Tensor>& params, bool grads) {
+    std::vector<float> flat;
+    for (const auto& p : params) {
+      auto t = grads ? (p.grad().defined() ? p.grad() : torch::zeros_like(p)) : p.detach();
+      t = t.to(torch::kCPU).contiguous();
+      flat.insert(flat.end(), t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+    }
+    return flat;
+  }
+  static void unflatten(const std::vector<float>& flat, const std::vector<torch::Tensor>& params, bool grads) {
+    torch::NoGradGuard no_grad;
+    size_t at = 0;
+    for (const auto& p : params) {
+      auto src = torch::from_blob(const_cast<float*>(flat.data() + at), p.sizes(), torch::kFloat).to(p.device());
+      if (grads) {
+        if (!p.grad().defined()) const_cast<torch::Tensor&>(p).mutable_grad() = torch::zeros_like(p);
+        p.grad().copy_(src);
+      } else {
+        const_cast<torch::Tensor&>(p).copy_(src);
+      }
+      at += static_cast<size_t>(p.numel());
+    }
+  }
+
+  // One action per environment from its own stream: the first slot whose cumulative
+  // probability exceeds a uniform draw (masked slots have probability 0).
+  torch::Tensor sample_per_env(const torch::Tensor& logp_all) {
+    auto probs = logp_all.exp().contiguous();
+    const int64_t m = probs.size(0), k = probs.size(1);
+    auto out = torch::zeros({m, 1}, torch::kLong);
+    const float* p = probs.data_ptr<float>();
+    int64_t* o = out.data_ptr<int64_t>();
+    for (int64_t e = 0; e < m; ++e) {
+      const float* row = p + e * k;
+      double total = 0;
+      for (int64_t j = 0; j < k; ++j) total += row[j];
+      const double u = static_cast<double>(splitmix64_next(env_rng_[static_cast<size_t>(e)]) >> 11) * 0x1.0p-53 * total;
+      double cum = 0;
+      int64_t pick = -1;
+      for (int64_t j = 0; j < k; ++j) {
+        if (row[j] <= 0) continue;
+        pick = j;  // the last positive slot, should rounding leave u beyond the sum
+        cum += row[j];
+        if (u < cum) break;
+      }
+      o[e] = pick < 0 ? 0 : pick;
+    }
+    return out;
+  }
+
+  // Records over all ranks: episode counts and sums, mean losses; then the parameter check.
+  void share_record(UpdateRecord& rec) {
+    const double n = static_cast<double>(rec.episodes);
+    std::vector<double> v{n, n > 0 ? n * rec.mean_return : 0.0, n > 0 ? n * rec.episode_metric : 0.0,
+                          rec.policy_loss, rec.value_loss, rec.entropy, rec.approx_kl};
+    collective_->sum(v);
+    const double size = static_cast<double>(collective_->size());
+    rec.episodes = static_cast<int64_t>(v[0]);
+    rec.mean_return = v[0] > 0 ? v[1] / v[0] : std::nan("");
+    rec.episode_metric = v[0] > 0 ? v[2] / v[0] : std::nan("");
+    rec.policy_loss = v[3] / size;
+    rec.value_loss = v[4] / size;
+    rec.entropy = v[5] / size;
+    rec.approx_kl = v[6] / size;
+    const std::vector<uint64_t> sums = collective_->all_gather(parameter_checksum());
+    for (size_t r = 1; r < sums.size(); ++r)
+      if (sums[r] != sums[0])
+        throw std::runtime_error("distributed PPO: after update " + std::to_string(rec.update) + " rank " +
+                                 std::to_string(r) + "'s parameters differ from rank 0's");
+  }
+
   void update(int64_t steps, const torch::Tensor& last_value, UpdateRecord& rec) {
     const int64_t n = steps * envs_.num_envs();
     auto values = value_.narrow(0, 0, steps);
@@ -209,7 +337,16 @@ class PpoTrainer final : public Trainer {
                            last_value, config_.gamma, config_.gae_lambda);
     auto returns = (adv + values).reshape({n}).to(device_);
     adv = adv.reshape({n});
-    adv = ((adv - adv.mean()) / (adv.std(/*unbiased=*/false) + 1e-8)).to(device_);
+    if (collective_ == nullptr) {
+      adv = ((adv - adv.mean()) / (adv.std(/*unbiased=*/false) + 1e-8)).to(device_);
+    } else {  // mean and std over every rank's rollout
+      auto a = adv.to(torch::kDouble);
+      std::vector<double> moments{a.sum().item<double>(), (a * a).sum().item<double>(), static_cast<double>(n)};
+      collective_->sum(moments);
+      const double mean = moments[0] / moments[2];
+      const double std = std::sqrt(std::max(0.0, moments[1] / moments[2] - mean * mean));
+      adv = ((adv - mean) / (std + 1e-8)).to(device_);
+    }
     auto obs = obs_.narrow(0, 0, steps).reshape({n, -1}).to(device_);
     auto mask = mask_.narrow(0, 0, steps).reshape({n, -1}).to(device_);
     auto action = action_.narrow(0, 0, steps).reshape({n}).to(device_);
@@ -232,6 +369,14 @@ class PpoTrainer final : public Trainer {
                              critic_(mb_obs), config_);
         optimizer_->zero_grad();
         loss.total.backward();
+        if (collective_ != nullptr) {  // the mean gradient over the ranks
+          const std::vector<torch::Tensor> params = all_params();
+          std::vector<float> g = flatten(params, /*grads=*/true);
+          collective_->sum(g);
+          const float inv = 1.0f / static_cast<float>(collective_->size());
+          for (float& x : g) x *= inv;
+          unflatten(g, params, /*grads=*/true);
+        }
         if (config_.max_grad_norm > 0) {
           torch::nn::utils::clip_grad_norm_(actor_params, config_.max_grad_norm);
           torch::nn::utils::clip_grad_norm_(critic_params, config_.max_grad_norm);
@@ -253,6 +398,8 @@ class PpoTrainer final : public Trainer {
   }
 
   VecEnv& envs_;
+  Collective* collective_;  // null: one process, the batch sampler
+  std::vector<uint64_t> env_rng_;  // distributed: each environment's sampling stream
   TrainConfig config_;
   torch::Device device_;
   at::Generator gen_;
@@ -273,7 +420,7 @@ void check_positive(const char* field, int64_t v) {
 
 }  // namespace
 
-std::unique_ptr<Trainer> make_ppo_trainer(VecEnv& envs, const TrainConfig& config) {
+std::unique_ptr<Trainer> make_ppo_trainer(VecEnv& envs, const TrainConfig& config, Collective* collective) {
   check_positive("rollout", config.rollout);
   check_positive("epochs", config.epochs);
   check_positive("minibatches", config.minibatches);
@@ -286,7 +433,7 @@ std::unique_ptr<Trainer> make_ppo_trainer(VecEnv& envs, const TrainConfig& confi
                      " actions) do not match their featurizer's layout (" +
                      std::to_string(layout.obs_dim()) + " floats, window " +
                      std::to_string(layout.window) + ")");
-  return std::make_unique<PpoTrainer>(envs, config, layout);
+  return std::make_unique<PpoTrainer>(envs, config, layout, collective);
 }
 
 std::unique_ptr<TrainedModel> make_ppo_model(const ModelMeta& meta, const PolicyNet& policy,

@@ -23,7 +23,7 @@ void write_meta(torch::serialize::OutputArchive& archive, const ModelMeta& meta)
 ModelMeta read_meta(torch::serialize::InputArchive& archive, const std::string& path);
 
 // The learners' factories and loaders (ppo.cpp, ddpg.cpp).
-std::unique_ptr<Trainer> make_ppo_trainer(VecEnv& envs, const TrainConfig& config);
+std::unique_ptr<Trainer> make_ppo_trainer(VecEnv& envs, const TrainConfig& config, Collective* collective = nullptr);
 std::unique_ptr<Trainer> make_ddpg_trainer(VecEnv& envs, const TrainConfig& config);
 std::unique_ptr<TrainedModel> load_ppo_model(torch::serialize::InputArchive& archive,
                                              const ModelMeta& meta, torch::Device device);

@@ -117,10 +117,10 @@ VecEnv::VecEnv(std::shared_ptr<const EpisodeSource> source, EnvConfig config, in
 
 VecEnv::~VecEnv() = default;
 
-void VecEnv::reset(uint64_t seed) {
+void VecEnv::reset(uint64_t seed, int64_t first_index) {
   for (size_t i = 0; i < envs_.size(); ++i) {
     // Each environment draws its episodes from its own stream of seeds.
-    seeds_[i] = splitmix64(seed + 0x632be59bd9b4e019ULL * (i + 1));
+    seeds_[i] = splitmix64(seed + 0x632be59bd9b4e019ULL * (static_cast<uint64_t>(first_index) + i + 1));
     envs_[i]->reset(seeds_[i]);
     skip_empty(*envs_[i], seeds_[i]);
     envs_[i]->write(&obs_[i * static_cast<size_t>(obs_dim_)], &mask_[i * static_cast<size_t>(k_)]);
