@@ -294,7 +294,8 @@ void bind_rl(py::module_& parent) {
              return std::make_unique<rl::VecEnv>(std::move(source), config, num_envs, threads);
            }),
            py::arg("source"), py::arg("config"), py::arg("num_envs"), py::arg("threads") = 1)
-      .def("reset", &rl::VecEnv::reset, py::arg("seed"), py::call_guard<py::gil_scoped_release>(),
+      .def("reset", [](rl::VecEnv& v, uint64_t seed) { v.reset(seed); }, py::arg("seed"),
+           py::call_guard<py::gil_scoped_release>(),
            "Every environment's first episode; environment i draws its episodes from its own seed stream.")
       .def(
           "step",
