@@ -1,5 +1,6 @@
 #include "experiments/cli_options.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <map>
@@ -94,6 +95,19 @@ void add_engine_options(po::options_description& d) {
       ("node-events", po::value<std::string>(), "node failures and repairs from a CSV file (time_s,node,fail|repair)")
       ("on-node-failure", po::value<std::string>()->default_value("requeue"), "what happens to the jobs of a failed node: requeue | fail")
       ("checkpoint-interval", po::value<double>()->default_value(0), "s of work between a running job's checkpoints (0: none; a killed job restarts from its last preemption or from scratch)");
+}
+
+void add_autoscale_options(po::options_description& d) {
+  d.add_options()
+      ("autoscale", po::bool_switch(),
+       "power nodes on and off with the demand (docs/autoscaling.md); needs nodes: --nodes N --cores-per-node C "
+       "or --cluster-spec")
+      ("autoscale-param", po::value<std::vector<std::string>>()->composing(),
+       "autoscaler setting key=value (repeatable): forecaster (ewma | last | mlp), interval_s, horizon_s, scale_out, "
+       "scale_in, headroom, cooldown_s, min_nodes, max_nodes, initial_nodes, seed, forecaster.KEY")
+      ("node-power", po::value<std::vector<std::string>>()->composing(),
+       "node power and cost key=value (repeatable): idle_w, busy_w, cost_per_hour, boot_s, for every node type or "
+       "as TYPE.KEY for one (defaults: docs/autoscaling.md)");
 }
 
 std::string trace_path(const po::variables_map& vm) {
@@ -323,6 +337,88 @@ EngineConfig make_engine_config(const po::variables_map& vm) {
   else if (on_failure == "fail") c.on_node_failure = OnNodeFailure::Fail;
   else throw InputError("--on-node-failure: expected requeue or fail, found '" + on_failure + "'");
   return c;
+}
+
+// "k=v,k=v" items of a repeatable option; a later key wins.
+static std::map<std::string, std::string> key_values(const po::variables_map& vm, const char* option) {
+  std::map<std::string, std::string> p;
+  if (!vm.count(option)) return p;
+  for (const auto& item : vm[option].as<std::vector<std::string>>()) {
+    try {
+      for (const auto& [k, v] : parse_param_list(item)) p[k] = v;
+    } catch (const InputError&) {
+      throw InputError(std::string("--") + option + ": expected key=value, got '" + item + "'");
+    }
+  }
+  return p;
+}
+
+AutoscaleConfig autoscale_config(const po::variables_map& vm) {
+  AutoscaleConfig c;
+  c.enabled = vm.count("autoscale") && vm["autoscale"].as<bool>();
+  const auto params = key_values(vm, "autoscale-param");
+  if (!params.empty() && !c.enabled) throw InputError("--autoscale-param: needs --autoscale");
+  try {
+    c.set(params);
+    c.validate();
+  } catch (const InputError& e) {
+    throw InputError(std::string("--autoscale-param: ") + e.what());
+  }
+  return c;
+}
+
+void apply_node_power(const po::variables_map& vm, Cluster& cluster) {
+  const auto params = key_values(vm, "node-power");
+  const std::vector<std::string> fields = {"idle_w", "busy_w", "cost_per_hour", "boot_s"};
+  std::vector<std::string> types;
+  for (const NodeType& t : cluster.node_types()) types.push_back(t.name);
+  std::vector<NodePower> power;
+  for (uint32_t t = 0; t < types.size(); ++t) power.push_back(cluster.power(t));
+  // Every-type keys first, then TYPE.KEY ones, whatever the order given; checked at the end.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& [key, value] : params) {
+      const size_t dot = key.rfind('.');
+      const std::string field = dot == std::string::npos ? key : key.substr(dot + 1);
+      if ((dot != std::string::npos) != (pass == 1)) continue;
+      if (std::find(fields.begin(), fields.end(), field) == fields.end())
+        throw InputError("--node-power: unknown key '" + key + "'" + did_you_mean(field, fields));
+      std::vector<uint32_t> which;
+      if (dot == std::string::npos) {
+        for (uint32_t t = 0; t < types.size(); ++t) which.push_back(t);
+      } else {
+        const std::string type = key.substr(0, dot);
+        auto it = std::find(types.begin(), types.end(), type);
+        if (it == types.end())
+          throw InputError("--node-power: key '" + key + "': the cluster has no node type '" + type + "'" +
+                           did_you_mean(type, types));
+        which.push_back(static_cast<uint32_t>(it - types.begin()));
+      }
+      double v = 0;
+      try {
+        size_t used = 0;
+        v = std::stod(value, &used);
+        if (used != value.size() || !std::isfinite(v)) throw std::invalid_argument(value);
+      } catch (const std::exception&) {
+        throw InputError("--node-power: key '" + key + "': expected a number, got '" + value + "'");
+      }
+      if (field == "boot_s" && v < 0)
+        throw InputError("--node-power: key '" + key + "': must be >= 0, got '" + value + "'");
+      for (uint32_t t : which) {
+        NodePower& p = power[t];
+        if (field == "idle_w") p.idle_w = v;
+        else if (field == "busy_w") p.busy_w = v;
+        else if (field == "cost_per_hour") p.cost_per_hour = v;
+        else p.boot_time = Time::from_seconds_ceil(v);
+      }
+    }
+  }
+  for (uint32_t t = 0; t < types.size(); ++t) {
+    try {
+      cluster.set_power(t, power[t]);
+    } catch (const InputError& e) {
+      throw InputError(std::string("--node-power: ") + e.what());
+    }
+  }
 }
 
 void set_failures(const po::variables_map& vm, FailureModel& model, std::vector<NodeEvent>& events) {

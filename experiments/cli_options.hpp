@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "policies/autoscale/autoscaler.hpp"
 #include "sim/cluster.hpp"
 #include "sim/engine.hpp"
 #include "sim/workload.hpp"
@@ -24,6 +25,8 @@ void add_trace_reader_options(po::options_description& d);
 void add_workload_options(po::options_description& d);
 void add_cluster_options(po::options_description& d);
 void add_engine_options(po::options_description& d);
+// --autoscale, --autoscale-param, --node-power (run and compare).
+void add_autoscale_options(po::options_description& d);
 
 // The built-in default workload: the Lublin-Feitelson model, 10,000 jobs on 256 processors.
 inline constexpr int64_t kDefaultJobs = 10000;
@@ -48,6 +51,11 @@ Cluster make_cluster(const po::variables_map& vm, const Workload& w);
 std::shared_ptr<const ThroughputTable> throughput_table(const po::variables_map& vm);
 ThroughputModelConfig speed_config(const po::variables_map& vm);
 EngineConfig make_engine_config(const po::variables_map& vm);
+// The autoscaler's settings from --autoscale and --autoscale-param (errors name the key).
+AutoscaleConfig autoscale_config(const po::variables_map& vm);
+// Applies --node-power (key=value, repeatable): idle_w, busy_w, cost_per_hour, boot_s for
+// every node type, or TYPE.KEY for one. Errors name the key (and the type).
+void apply_node_power(const po::variables_map& vm, Cluster& cluster);
 // The node-failure model or events from --mtbf-hours, --mttr-hours, --failure-seed, --node-events.
 void set_failures(const po::variables_map& vm, FailureModel& model, std::vector<NodeEvent>& events);
 // "key = value" lines of every option given or defaulted: the config text kept in /meta.

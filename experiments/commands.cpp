@@ -56,9 +56,9 @@ static double flush_seconds(const po::variables_map& vm) {
   return s;
 }
 
-// What run and compare set the same way from their options: engine, failures, the DL speed
-// model, output flushing, the stop-on-signal observer, /meta and the progress line.
-static RunSetup shared_setup(const po::variables_map& vm, const Workload& w) {
+// What run, compare and sweep set the same way from their options: engine, failures, the DL
+// speed model, output flushing, the stop-on-signal observer, /meta and the progress line.
+RunSetup shared_setup(const po::variables_map& vm, const Workload& w) {
   RunSetup s;
   s.engine = make_engine_config(vm);
   set_failures(vm, s.failures, s.node_events);
@@ -66,10 +66,22 @@ static RunSetup shared_setup(const po::variables_map& vm, const Workload& w) {
   s.speed = speed_config(vm);
   s.sample_interval_s = vm["sample-interval"].as<double>();
   s.hdf5.flush_seconds = flush_seconds(vm);
+  s.autoscale = autoscale_config(vm);
   s.observers.push_back(&stop_on_signal());
   s.meta = base_meta(vm, w);
   s.progress = isatty(STDERR_FILENO) && !vm["quiet"].as<bool>();
   return s;
+}
+
+// "node-hours 1234.5, cost 49.38, energy 12.35 kWh" (and the autoscaler's activity).
+static std::string power_line(const RunOutcome& o) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(1) << o.summary.node_hours << " node-hours, cost " << std::setprecision(2)
+    << o.summary.cost << ", energy " << o.summary.energy_kwh << " kWh";
+  if (o.autoscale_steps > 0)
+    s << "; autoscaler: " << o.autoscale_steps << " control steps, " << o.nodes_powered_on << " nodes powered on, "
+      << o.nodes_powered_off << " off";
+  return s.str();
 }
 
 int cmd_run(int argc, char** argv) {
@@ -82,6 +94,7 @@ int cmd_run(int argc, char** argv) {
   add_workload_options(d);
   add_cluster_options(d);
   add_engine_options(d);
+  add_autoscale_options(d);
   po::variables_map vm;
   if (!parse(argc, argv, d, vm, "usage: clustersim run [--trace FILE | --synthetic lublin|poisson|dl] [--cluster-spec FILE] [--policy NAME] [--out FILE.h5]"))
     return 0;
@@ -91,6 +104,7 @@ int cmd_run(int argc, char** argv) {
   RunSetup s = shared_setup(vm, w);
   s.workload = std::move(w);
   s.cluster = make_cluster(vm, s.workload);
+  apply_node_power(vm, s.cluster);
   s.policy = vm["policy"].as<std::string>();
   s.policy_params = param_values(vm);
   if (vm.count("out")) s.out_path = vm["out"].as<std::string>();
@@ -99,6 +113,7 @@ int cmd_run(int argc, char** argv) {
   RunOutcome o = run_simulation(std::move(s));
   if (!vm["quiet"].as<bool>()) {
     std::cout << name << " on " << cluster << "\n" << format_table({{policy, o}}, gpu_cluster);
+    std::cout << "power: " << power_line(o) << "\n";
     if (!o.rejections.empty())
       std::cout << o.rejections.size() << " jobs rejected (first: job " << o.rejections[0].first << ": "
                 << o.rejections[0].second << ")\n";
@@ -123,12 +138,14 @@ int cmd_compare(int argc, char** argv) {
   add_workload_options(d);
   add_cluster_options(d);
   add_engine_options(d);
+  add_autoscale_options(d);
   po::variables_map vm;
   if (!parse(argc, argv, d, vm, "usage: clustersim compare [workload options] [--policies a,b] [--out-dir DIR]")) return 0;
   std::vector<std::string> notes;
   Workload w = load_workload(vm, &notes);
   if (!vm["quiet"].as<bool>()) report_loading(w, notes);
   Cluster cluster = make_cluster(vm, w);
+  apply_node_power(vm, cluster);
   const std::vector<std::string> names = split_commas(vm["policies"].as<std::string>());
   for (const auto& n : names) PolicyRegistry::builtin().make(n);  // unknown names fail before any run
   std::string out_dir = vm.count("out-dir") ? vm["out-dir"].as<std::string>() : "";
@@ -149,6 +166,8 @@ int cmd_compare(int argc, char** argv) {
   }
   if (!vm["quiet"].as<bool>()) std::cout << w.name << " (" << w.jobs.size() << " jobs) on " << describe_cluster(cluster) << "\n";
   std::cout << format_table(rows, cluster.total_capacity().gpu_milli > 0);
+  if (!vm["quiet"].as<bool>())
+    for (const auto& [n, o] : rows) std::cout << "power " << n << ": " << power_line(o) << "\n";
   if (!out_dir.empty() && !vm["quiet"].as<bool>()) std::cout << "wrote " << names.size() << " HDF5 files to " << out_dir << "/\n";
   return 0;
 }

@@ -22,7 +22,9 @@ const char* kUsage =
     "  convert    read a trace once and write its workload cache (loads many times faster)\n"
     "  policies   the available policies and their parameters\n"
     "  reproduce  re-compute a published table under its simulator's protocol (rlscheduler)\n"
-    "  train      train a PPO / MAPPO / DDPG scheduling agent in the loop (clustersim run --policy ppo uses it)\n";
+    "  train      train a PPO / MAPPO / DDPG scheduling agent in the loop (clustersim run --policy ppo uses it)\n"
+    "  sweep      every point of an experiment file's grid, resumable; `mpirun -np N` shares the points\n"
+    "  report     a sweep's report: summary table with confidence intervals and figures (Python)\n";
 
 }  // namespace
 
@@ -43,8 +45,10 @@ int main(int argc, char** argv) {
     if (cmd == "reproduce") return cli::cmd_reproduce(argc - 1, argv + 1);
     if (cmd == "convert") return cli::cmd_convert(argc - 1, argv + 1);
     if (cmd == "train") return cli::cmd_train(argc - 1, argv + 1);
+    if (cmd == "sweep") return cli::cmd_sweep(argc - 1, argv + 1);
+    if (cmd == "report") return cli::cmd_report(argc - 1, argv + 1);
     std::string msg = "clustersim: unknown subcommand '" + cmd + "'";
-    std::string near = closest_match(cmd, {"run", "compare", "info", "policies", "reproduce", "convert", "train"});
+    std::string near = closest_match(cmd, {"run", "compare", "info", "policies", "reproduce", "convert", "train", "sweep", "report"});
     if (!near.empty()) msg += " (did you mean '" + near + "'?)";
     std::cerr << msg << "; see clustersim --help\n";
     return 2;

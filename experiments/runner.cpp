@@ -70,6 +70,17 @@ RunOutcome run_simulation(RunSetup setup) {
   setup.meta.policy_params = format_params(setup.policy_params);
   setup.meta.cluster_description = describe_cluster(setup.cluster);
 
+  // Autoscaling wraps the policy; a bad config or cluster fails here, before any file exists.
+  std::unique_ptr<Autoscaler> autoscaler;
+  if (setup.autoscale.enabled) {
+    setup.autoscale.validate();
+    setup.autoscale.check_cluster(setup.cluster);
+    autoscaler = make_autoscaler(*policy, setup.autoscale);
+    if (setup.autoscale.initial_nodes >= 0) setup.engine.initial_nodes_on = setup.autoscale.initial_nodes;
+    setup.meta.autoscale = setup.autoscale.describe();
+    policy = autoscaler.get();
+  }
+
   // The writer is opened before the run so that an unwritable path fails up front.
   std::unique_ptr<Hdf5RunWriter> writer;
   if (!setup.out_path.empty()) writer = std::make_unique<Hdf5RunWriter>(setup.out_path, setup.meta, setup.hdf5);
@@ -111,6 +122,11 @@ RunOutcome run_simulation(RunSetup setup) {
   out.decision_points = engine.decision_points();
   out.nodes_down_at_end = engine.nodes_down();
   for (const auto& [j, why] : engine.rejections()) out.rejections.emplace_back(engine.spec(j).trace_id, why);
+  if (autoscaler) {
+    out.autoscale_steps = static_cast<int64_t>(autoscaler->steps().size());
+    out.nodes_powered_on = autoscaler->nodes_powered_on();
+    out.nodes_powered_off = autoscaler->nodes_powered_off();
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "output/hdf5_writer.hpp"
+#include "policies/autoscale/autoscaler.hpp"
 #include "sim/cluster.hpp"
 #include "sim/engine.hpp"
 #include "sim/metrics.hpp"
@@ -39,6 +40,10 @@ struct RunSetup {
   // A policy object owned by the caller (e.g. one written in Python) instead of one made from
   // the registry: `policy` then only names it in /meta, and policy_params must be empty.
   Policy* custom_policy = nullptr;
+  // Autoscaling (docs/autoscaling.md): the policy is wrapped in an Autoscaler that powers
+  // nodes on and off; the cluster must have several nodes of one type. Node power and cost
+  // parameters are the cluster's (Cluster::set_power).
+  AutoscaleConfig autoscale;
   // More observers, owned by the caller (e.g. the Python bindings' Ctrl-C check); they are
   // added after the output writer.
   std::vector<Observer*> observers;
@@ -51,6 +56,8 @@ struct RunOutcome {
   int64_t decision_points = 0;
   int64_t nodes_down_at_end = 0;  // nodes failed and not repaired when the run ended
   std::vector<std::pair<int64_t, std::string>> rejections;  // trace job id, reason
+  // With autoscaling: control steps taken, nodes powered on and off.
+  int64_t autoscale_steps = 0, nodes_powered_on = 0, nodes_powered_off = 0;
 };
 
 // Runs to the end. Bad input (unknown policy, bad parameter, unwritable output) throws

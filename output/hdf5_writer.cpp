@@ -260,6 +260,8 @@ void Hdf5RunWriter::on_sample(const EngineView& view) {
     ts.running_jobs.push(static_cast<int64_t>(view.running_by_expected_end().size()));
     ts.finished_jobs.push(view.finished_count());
     ts.nodes_down.push(view.nodes_down());
+    ts.nodes_on.push(view.nodes_on());
+    ts.nodes_booting.push(view.nodes_booting());
     f.rows_added(f.layout.timeseries_table);
   });
 }

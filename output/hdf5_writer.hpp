@@ -28,6 +28,7 @@ struct RunMeta {
   std::string policy_params;  // "k=v,k=v"
   std::string cluster_description;
   uint64_t seed = 0;
+  std::string autoscale;  // the autoscaler's settings (AutoscaleConfig::describe); empty without
 };
 
 struct Hdf5Options {

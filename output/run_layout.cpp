@@ -74,6 +74,8 @@ void RunLayout::create_tables(hid_t file, int z, const std::string& path) {
   sample(ts.running_jobs, {"running_jobs", "jobs", "jobs running"});
   sample(ts.finished_jobs, {"finished_jobs", "jobs", "jobs finished so far"});
   sample(ts.nodes_down, {"nodes_down", "nodes", "nodes down (failed, not yet repaired)"});
+  sample(ts.nodes_on, {"nodes_on", "nodes", "nodes powered on (failed ones included); all of them without autoscaling"});
+  sample(ts.nodes_booting, {"nodes_booting", "nodes", "nodes powered on and still booting (billed, not usable)"});
 }
 
 void RunLayout::write_meta(const RunMeta& m, const std::string& path) {
@@ -89,6 +91,7 @@ void RunLayout::write_meta(const RunMeta& m, const std::string& path) {
   write_attribute(g, "policy_params", m.policy_params, path);
   write_attribute(g, "cluster_description", m.cluster_description, path);
   write_attribute(g, "seed", m.seed, path);
+  write_attribute(g, "autoscale", m.autoscale, path);
   write_attribute(g, "wall_time_s", std::numeric_limits<double>::quiet_NaN(), path);
   write_attribute(g, "run_complete", int64_t{0}, path);
 }
@@ -99,7 +102,8 @@ void RunLayout::write_summary(const RunSummary& s, const std::string& path) {
                   "*_s: seconds; makespan_s: last end - first submit of the finished jobs; utilisation, "
                   "gpu_utilisation: fraction (0..1) of the cluster's total capacity over the makespan; "
                   "bounded_slowdown_*: dimensionless (tau = 10 s); distributions are over finished jobs; "
-                  "counts are jobs",
+                  "counts are jobs; node_hours: node-hours on or booting, cost: node_hours x cost per node-hour, "
+                  "energy_kwh: kWh (linear power model), all from the first arrival to the last job's end",
                   path);
   write_attribute(g, "jobs", s.jobs, path);
   write_attribute(g, "finished", s.finished, path);
@@ -113,6 +117,9 @@ void RunLayout::write_summary(const RunSummary& s, const std::string& path) {
   write_attribute(g, "migrations", s.migrations, path);
   write_attribute(g, "kills", s.kills, path);
   write_attribute(g, "lost_work_s", s.lost_work_s, path);
+  write_attribute(g, "node_hours", s.node_hours, path);
+  write_attribute(g, "cost", s.cost, path);
+  write_attribute(g, "energy_kwh", s.energy_kwh, path);
   auto distribution = [&](const std::string& prefix, const Distribution& d, const char* suffix) {
     const std::pair<const char*, double> fields[] = {{"mean", d.mean}, {"p50", d.p50}, {"p90", d.p90},
                                                      {"p95", d.p95},   {"p99", d.p99}, {"max", d.max}};

@@ -40,6 +40,7 @@ struct TimeseriesColumns {
   Column<int64_t> used_cores, used_gpu_milli, used_mem_mib;
   Column<double> utilisation;
   Column<int64_t> queue_length, running_jobs, finished_jobs, nodes_down;
+  Column<int64_t> nodes_on, nodes_booting;
 };
 
 // The name of the group of tail datasets (table.hpp), which the writer deletes once the final

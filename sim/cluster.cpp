@@ -2,9 +2,50 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <stdexcept>
 
+#include "sim/error.hpp"
+
 namespace clustersim {
+
+NodePower NodePower::defaults_for(const Resources& capacity) {
+  const double cores = static_cast<double>(capacity.cores);
+  const double gpus = static_cast<double>(capacity.gpu_milli) / static_cast<double>(kMilliPerGpu);
+  NodePower p;
+  p.idle_w = 4.0 * cores + 40.0 * gpus;
+  p.busy_w = 8.0 * cores + 300.0 * gpus;
+  p.cost_per_hour = 0.04 * cores + 2.5 * gpus;
+  p.boot_time = Time::from_seconds(120);
+  return p;
+}
+
+std::string NodePower::check() const {
+  auto bad = [](double v) { return !std::isfinite(v) || v < 0; };
+  if (bad(idle_w)) return "idle_w: must be a number >= 0, got " + std::to_string(idle_w);
+  if (bad(busy_w)) return "busy_w: must be a number >= 0, got " + std::to_string(busy_w);
+  if (busy_w < idle_w)
+    return "busy_w: must be >= idle_w (" + std::to_string(idle_w) + " W), got " + std::to_string(busy_w);
+  if (bad(cost_per_hour)) return "cost_per_hour: must be a number >= 0, got " + std::to_string(cost_per_hour);
+  if (boot_time < Time::zero()) return "boot_s: must be >= 0, got " + std::to_string(boot_time.seconds());
+  return {};
+}
+
+std::string_view to_string(PowerState s) {
+  switch (s) {
+    case PowerState::On: return "on";
+    case PowerState::Booting: return "booting";
+    case PowerState::Off: return "off";
+  }
+  return "?";
+}
+
+void Cluster::set_power(uint32_t type, const NodePower& power) {
+  if (type >= types_.size()) throw std::invalid_argument("set_power: no node type " + std::to_string(type));
+  const std::string why = power.check();
+  if (!why.empty()) throw InputError("node type '" + types_[type].name + "': " + why);
+  power_[type] = power;
+}
 
 Cluster Cluster::homogeneous(int64_t nodes, Resources per_node, std::string type_name) {
   Cluster c;
@@ -22,6 +63,7 @@ uint32_t Cluster::add_node_type(NodeType type) {
                                 std::to_string(kMilliPerGpu) + "), got " + std::to_string(type.capacity.gpu_milli));
   if (type.capacity.gpu_milli / kMilliPerGpu > INT32_MAX)
     throw std::invalid_argument("node type '" + type.name + "': too many GPUs");
+  power_.push_back(NodePower::defaults_for(type.capacity));
   types_.push_back(std::move(type));
   type_counts_.push_back(0);
   return static_cast<uint32_t>(types_.size() - 1);

@@ -14,10 +14,12 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/ids.hpp"
 #include "sim/resources.hpp"
+#include "sim/time.hpp"
 
 namespace clustersim {
 
@@ -26,6 +28,32 @@ struct NodeType {
   Resources capacity;
   std::string gpu_model;  // empty for CPU-only nodes
 };
+
+// Power and cost of one node of a type (docs/autoscaling.md). A node that is on draws idle_w
+// when it runs nothing and up to busy_w when fully used (linear in its busy share: the model
+// and its source are in sim/metrics.hpp); it costs cost_per_hour while it is on or booting, and
+// is usable boot_time after it is powered on. Off nodes draw nothing and cost nothing.
+struct NodePower {
+  double idle_w = 0;
+  double busy_w = 0;
+  double cost_per_hour = 0;
+  Time boot_time;
+
+  // The defaults for a node of this capacity: idle 4 W and busy 8 W per core plus 40 W and
+  // 300 W per GPU (idle about half of peak, as Fan, Weber and Barroso measured for servers,
+  // ISCA 2007; a V100 idles near 40 W and peaks at 300 W), 0.04 per core-hour plus 2.5 per
+  // GPU-hour (the order of public cloud on-demand prices), and 120 s to boot (a cloud VM).
+  // Per core so that the one-node processor pool of an SWF trace and N single-core nodes of
+  // the same machine cost and draw the same.
+  static NodePower defaults_for(const Resources& capacity);
+  // Empty if valid (finite, 0 <= idle_w <= busy_w, cost >= 0, boot_time >= 0), else the reason.
+  std::string check() const;
+};
+
+// A node's power state (autoscaling): on and usable (unless it failed); booting (billed, not
+// usable; on once its type's boot_time has passed); off (neither usable nor billed).
+enum class PowerState : uint8_t { On, Booting, Off };
+std::string_view to_string(PowerState s);
 
 // `tasks` tasks of one job placed on `node`. A node appears at most once in a placement.
 struct Slot {
@@ -54,6 +82,10 @@ class Cluster {
 
   // A type's capacity must be positive and its gpu_milli whole GPUs (a multiple of 1000).
   uint32_t add_node_type(NodeType type);
+  // Power and cost of a type's nodes: NodePower::defaults_for its capacity until set_power
+  // (which throws InputError naming the type and the field for an invalid one).
+  const NodePower& power(uint32_t type) const { return power_[type]; }
+  void set_power(uint32_t type, const NodePower& power);
   // Adds `count` nodes of a type; returns the first new node's id.
   NodeId add_nodes(uint32_t type, int64_t count, int32_t rack = 0);
 
@@ -125,8 +157,9 @@ class Cluster {
   // and GPU. O(nodes + GPUs); for invariant checkers.
   std::string check_invariants() const;
 
-  // Marks a node down (its free resources leave the pool) or up again. A node that goes down
-  // must be empty (the engine first moves or kills the jobs on it).
+  // Marks a node down (its free resources leave the pool) or up again: "up" means usable, so
+  // the engine marks down both failed nodes and nodes that are off or booting. A node that
+  // goes down must be empty (the engine first moves or kills the jobs on it).
   void set_up(NodeId n, bool up);
 
  private:
@@ -150,6 +183,7 @@ class Cluster {
   bool for_each_free_node(uint32_t first, F&& f) const;
 
   std::vector<NodeType> types_;
+  std::vector<NodePower> power_;  // per type
   std::vector<int64_t> type_counts_;
   std::vector<Node> nodes_;
   std::vector<uint64_t> has_free_;  // bit n: node n is up and has some free resource

@@ -11,6 +11,8 @@ bool Decisions::try_start(JobId job, PlacementStrategy strategy) { return engine
 void Decisions::preempt(JobId job) { engine_->preempt(job); }
 void Decisions::migrate(JobId job, std::span<const Slot> placement) { engine_->migrate(job, placement); }
 void Decisions::wake_at(Time t) { engine_->wake_at(t); }
+void Decisions::power_on(NodeId node) { engine_->power_on(node); }
+void Decisions::power_off(NodeId node) { engine_->power_off(node); }
 AllocationChanges Decisions::apply(const Allocation& allocation) { return engine_->apply(allocation); }
 
 }  // namespace clustersim

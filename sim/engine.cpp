@@ -19,6 +19,8 @@ void EngineConfig::validate() const {
     throw InputError("engine.max_idle_decision_points: must be >= 1");
   if (checkpoint_interval < Time::zero())
     throw InputError("engine.checkpoint_interval: must be >= 0, got " + std::to_string(checkpoint_interval.seconds()));
+  if (initial_nodes_on < -1)
+    throw InputError("engine.initial_nodes_on: must be >= 0 (or -1: all on), got " + std::to_string(initial_nodes_on));
 }
 
 NodeEventList::NodeEventList(std::vector<NodeEvent> events) : events_(std::move(events)) {
@@ -59,8 +61,27 @@ Engine::Engine(Cluster cluster, std::vector<JobSpec> jobs, EngineConfig config)
     records_[i].remaining_us = static_cast<double>(specs_[i].runtime.us());
   now_ = specs_.empty() ? Time::zero() : specs_.front().submit;
   last_instant_ = now_;
-  used_gpu_by_type_.assign(cluster_.node_types().size(), 0);
-  used_gpu_by_type_us_.assign(cluster_.node_types().size(), 0.0);
+  const size_t types = cluster_.node_types().size();
+  used_gpu_by_type_.assign(types, 0);
+  used_gpu_by_type_us_.assign(types, 0.0);
+  cores_by_type_ = types > 1;
+  if (cores_by_type_) {
+    used_cores_by_type_.assign(types, 0);
+    used_cores_by_type_us_.assign(types, 0.0);
+  }
+  const size_t nodes = cluster_.num_nodes();
+  power_.assign(nodes, PowerState::On);
+  failed_.assign(nodes, 0);
+  billed_by_type_.assign(types, 0);
+  for (uint32_t k = 0; k < types; ++k) billed_by_type_[k] = cluster_.nodes_of_type(k);
+  billed_us_by_type_.assign(types, 0.0);
+  power_mark_ = now_;
+  if (config_.initial_nodes_on > static_cast<int64_t>(nodes))
+    throw InputError("engine.initial_nodes_on: " + std::to_string(config_.initial_nodes_on) + " nodes, but the cluster has " +
+                     std::to_string(nodes));
+  if (config_.initial_nodes_on >= 0)
+    for (size_t n = static_cast<size_t>(config_.initial_nodes_on); n < nodes; ++n)
+      set_power(NodeId(static_cast<uint32_t>(n)), PowerState::Off);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -135,6 +156,9 @@ void Engine::process_instant(Time t) {
     used_gpu_milli_us_ += static_cast<double>(used.gpu_milli) * static_cast<double>(dt.us());
     for (size_t k = 0; k < used_gpu_by_type_.size(); ++k)
       used_gpu_by_type_us_[k] += static_cast<double>(used_gpu_by_type_[k]) * static_cast<double>(dt.us());
+    if (cores_by_type_)
+      for (size_t k = 0; k < used_cores_by_type_.size(); ++k)
+        used_cores_by_type_us_[k] += static_cast<double>(used_cores_by_type_[k]) * static_cast<double>(dt.us());
     active_job_us_ += static_cast<double>(n_queued_ + n_running_) * static_cast<double>(dt.us());
   }
   now_ = t;
@@ -164,12 +188,15 @@ void Engine::process_instant(Time t) {
     ++events_processed_;
     reasons_.arrivals = true;
   }
-  // 4. Wakeups, rounds, samples.
+  // 4. Boots, wakeups, rounds, samples.
   while (!events_.empty() && events_.top().time == t) {
     Event e = events_.top();
     events_.pop();
     ++events_processed_;
     switch (e.kind()) {
+      case EventKind::Boot:
+        finish_boot(NodeId(e.subject));
+        break;
       case EventKind::Wakeup:
         reasons_.wakeup = true;
         --pending_wakeups_;
@@ -196,13 +223,15 @@ void Engine::process_instant(Time t) {
       case EventKind::Submit: break;  // ordered before; cannot appear here
     }
   }
+  // The billing window closes when the last job has left the system.
+  if (power_end_ == Time::max() && !work_remains()) power_end_ = now_;
 }
 
 bool Engine::can_change() const {
   const DecisionReasons& r = reasons_;  // this instant's: the policy is still to be called
   const bool deciding_now = r.round || r.wakeup || (n_queued_ > 0 && (r.arrivals || r.finishes || r.nodes));
   return deciding_now || !running_.empty() || arrived_ < specs_.size() || next_node_event_.has_value() ||
-         pending_wakeups_ > 0 || round_pending_;
+         pending_wakeups_ > 0 || round_pending_ || n_nodes_booting_ > 0;
 }
 
 bool Engine::work_remains() const { return arrived_ < specs_.size() || n_queued_ > 0 || !running_.empty(); }
@@ -277,7 +306,7 @@ void Engine::start(JobId j, std::span<const Slot> placement, bool trusted) {
   }
   const double rate = rate_on("start", j, placement);  // before any change: it may refuse
   placement = cluster_.allocate(s.per_task, placement);  // with the GPUs the cluster chose
-  count_gpus(s, placement, +1);
+  count_by_type(s, placement, +1);
   r.state = JobState::Running;
   erase_queued(j);
   r.placement = store_placement(placement);
@@ -324,7 +353,7 @@ void Engine::complete(JobId j) {
   r.busy_core_us += static_cast<double>(s.total().cores) * static_cast<double>((now_ - r.last_start).us());
   const double life = static_cast<double>((now_ - s.submit).us());
   r.contention = life > 0 ? (active_job_us_ - r.contention) / life : 1.0;
-  count_gpus(s, placement(j), -1);
+  count_by_type(s, placement(j), -1);
   cluster_.release(s.per_task, placement(j));
   drop_placement(r);
   erase_running(j);
@@ -353,9 +382,12 @@ void Engine::pull_node_event() {
   next_node_event_ = e;
 }
 
+// Failure and power are independent: a node is usable when it is on and has not failed. A
+// failure of a node that is off or booting kills nothing (nothing runs there) and leaves its
+// power alone; a repaired node is usable again only if it is on.
 void Engine::apply_node_event(const NodeEvent& e) {
   const NodeId n = e.node;
-  if (e.up == cluster_.is_up(n)) return;  // a repeated failure or repair changes nothing
+  if (e.up == !failed_[n.value()]) return;  // a repeated failure or repair changes nothing
   if (!e.up) {
     std::vector<JobId> victims;
     for (JobId j : running_) {
@@ -367,11 +399,13 @@ void Engine::apply_node_event(const NodeEvent& e) {
       }
     }
     for (JobId j : victims) kill(j);
+    failed_[n.value()] = 1;
     cluster_.set_up(n, false);
     ++n_nodes_down_;
     for (Observer* o : observers_) o->on_node_down(*this, n);
   } else {
-    cluster_.set_up(n, true);
+    failed_[n.value()] = 0;
+    cluster_.set_up(n, power_[n.value()] == PowerState::On);
     --n_nodes_down_;
     for (Observer* o : observers_) o->on_node_up(*this, n);
   }
@@ -413,7 +447,7 @@ void Engine::stop(JobId j) {
   JobRecord& r = records_[j.value()];
   const JobSpec& s = specs_[j.value()];
   r.busy_core_us += static_cast<double>(s.total().cores) * static_cast<double>((now_ - r.last_start).us());
-  count_gpus(s, placement(j), -1);
+  count_by_type(s, placement(j), -1);
   cluster_.release(s.per_task, placement(j));
   drop_placement(r);
   erase_running(j);  // before expected_end changes: the running set is ordered by it
@@ -472,7 +506,7 @@ void Engine::move_out(JobId j) {
   const JobSpec& s = specs_[j.value()];
   accrue(r);
   r.saved_us = static_cast<double>(s.runtime.us()) - r.remaining_us;  // checkpointed to move
-  count_gpus(s, placement(j), -1);
+  count_by_type(s, placement(j), -1);
   cluster_.release(s.per_task, placement(j));
 }
 
@@ -481,7 +515,7 @@ void Engine::move_in(JobId j, std::span<const Slot> placement_new, double rate) 
   JobRecord& r = records_[j.value()];
   const JobSpec& s = specs_[j.value()];
   placement_new = cluster_.allocate(s.per_task, placement_new);  // with the GPUs the cluster chose
-  count_gpus(s, placement_new, +1);
+  count_by_type(s, placement_new, +1);
   placements_[r.placement].assign(placement_new.begin(), placement_new.end());
   ++r.migrations;
   r.progress_from = std::max(now_, r.progress_from) + config_.restore_delay;
@@ -490,10 +524,13 @@ void Engine::move_in(JobId j, std::span<const Slot> placement_new, double rate) 
   ++changes_;
 }
 
-void Engine::count_gpus(const JobSpec& s, std::span<const Slot> placement, int sign) {
-  if (s.per_task.gpu_milli == 0) return;
-  for (const Slot& sl : placement)
-    used_gpu_by_type_[cluster_.type_index(sl.node)] += sign * s.per_task.gpu_milli * sl.tasks;
+void Engine::count_by_type(const JobSpec& s, std::span<const Slot> placement, int sign) {
+  if (s.per_task.gpu_milli == 0 && !cores_by_type_) return;
+  for (const Slot& sl : placement) {
+    const uint32_t k = cluster_.type_index(sl.node);
+    used_gpu_by_type_[k] += sign * s.per_task.gpu_milli * sl.tasks;
+    if (cores_by_type_) used_cores_by_type_[k] += sign * s.per_task.cores * sl.tasks;
+  }
 }
 
 void Engine::wake_at(Time t) {
@@ -502,6 +539,88 @@ void Engine::wake_at(Time t) {
                         std::to_string(now_.seconds()) + " s)");
   events_.push(Event::make(t, EventKind::Wakeup, seq_++));
   ++pending_wakeups_;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Power (autoscaling)
+
+double EngineView::busy_node_us(uint32_t type) const {
+  const Resources& cap = cluster_.node_types()[type].capacity;
+  if (cap.gpu_milli > 0) return used_gpu_by_type_us_[type] / static_cast<double>(cap.gpu_milli);
+  if (cap.cores <= 0) return 0;
+  const double cores_us = cores_by_type_ ? used_cores_by_type_us_[type] : used_core_us_;
+  return cores_us / static_cast<double>(cap.cores);
+}
+
+void Engine::settle_power() {
+  const Time t = std::min(now_, power_end_);
+  if (t <= power_mark_) return;
+  const double dt = static_cast<double>((t - power_mark_).us());
+  for (size_t k = 0; k < billed_by_type_.size(); ++k) billed_us_by_type_[k] += static_cast<double>(billed_by_type_[k]) * dt;
+  power_mark_ = t;
+}
+
+void Engine::set_power(NodeId n, PowerState to) {
+  const PowerState from = power_[n.value()];
+  if (from == to) return;
+  settle_power();
+  auto count = [this](PowerState s, int64_t d) {
+    if (s == PowerState::Off) n_nodes_off_ += d;
+    if (s == PowerState::Booting) n_nodes_booting_ += d;
+  };
+  count(from, -1);
+  count(to, +1);
+  const uint32_t k = cluster_.type_index(n);
+  billed_by_type_[k] += (from == PowerState::Off) - (to == PowerState::Off);
+  power_[n.value()] = to;
+  // Cluster::set_up refuses (std::logic_error) to take a node that jobs hold out of the pool:
+  // a second guard behind power_off's own check.
+  cluster_.set_up(n, to == PowerState::On && !failed_[n.value()]);
+  for (Observer* o : observers_) o->on_node_power(*this, n);
+}
+
+void Engine::power_on(NodeId n) {
+  if (n.value() >= cluster_.num_nodes()) refuse_node("power_on", n, "no such node");
+  if (power_[n.value()] != PowerState::Off) refuse_node("power_on", n, "it is " + describe_node(n) + ", not off");
+  const Time boot = cluster_.power(cluster_.type_index(n)).boot_time;
+  if (boot == Time::zero()) {
+    set_power(n, PowerState::On);
+    return;
+  }
+  set_power(n, PowerState::Booting);
+  events_.push(Event::make(now_ + boot, EventKind::Boot, seq_++, n.value()));
+}
+
+// The structural guarantee of autoscaling: a node that a job runs on is never powered off.
+void Engine::power_off(NodeId n) {
+  if (n.value() >= cluster_.num_nodes()) refuse_node("power_off", n, "no such node");
+  if (power_[n.value()] != PowerState::On) refuse_node("power_off", n, "it is " + describe_node(n) + ", not on");
+  if (!(cluster_.free(n) == cluster_.capacity(n))) {
+    for (JobId j : running_)
+      for (const Slot& sl : placement(j))
+        if (sl.node == n) refuse_node("power_off", n, "job " + describe(j) + " runs on it");
+    refuse_node("power_off", n, "jobs hold " + (cluster_.capacity(n) - cluster_.free(n)).to_string() + " of it");
+  }
+  set_power(n, PowerState::Off);
+}
+
+void Engine::finish_boot(NodeId n) {
+  if (power_[n.value()] != PowerState::Booting)
+    throw InvariantError("node " + std::to_string(n.value()) + " finished booting but is " + describe_node(n));
+  set_power(n, PowerState::On);
+  reasons_.nodes = true;
+  ++changes_;
+}
+
+std::string Engine::describe_node(NodeId n) const {
+  std::string s(to_string(power_[n.value()]));
+  if (failed_[n.value()]) s += ", failed";
+  return s;
+}
+
+void Engine::refuse_node(const char* what, NodeId n, const std::string& why) const {
+  throw DecisionError(std::string(what) + " node " + std::to_string(n.value()) + " at t=" + std::to_string(now_.seconds()) +
+                      " s refused: " + why);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -618,9 +737,30 @@ void Engine::check_invariants() const {
     if (r.first_start < s.submit) fail("job " + describe(j) + " started before its submission");
     for (const Slot& sl : placement(j)) {
       used[sl.node.value()] += s.per_task * sl.tasks;
-      if (!cluster_.is_up(sl.node)) fail("job " + describe(j) + " runs on node " + std::to_string(sl.node.value()) + ", which is down");
+      if (!cluster_.is_up(sl.node))
+        fail("job " + describe(j) + " runs on node " + std::to_string(sl.node.value()) + ", which is " +
+             (power_[sl.node.value()] == PowerState::On ? std::string("down") : describe_node(sl.node)));
     }
   }
+  // Power: a node is in the pool exactly when it is on and has not failed, and the counts agree.
+  int64_t off = 0, booting = 0;
+  std::vector<int64_t> billed(billed_by_type_.size(), 0);
+  for (uint32_t n = 0; n < cluster_.num_nodes(); ++n) {
+    const NodeId id(n);
+    const PowerState p = power_[n];
+    off += p == PowerState::Off;
+    booting += p == PowerState::Booting;
+    if (p != PowerState::Off) ++billed[cluster_.type_index(id)];
+    if (cluster_.is_up(id) != (p == PowerState::On && !failed_[n]))
+      fail("node " + std::to_string(n) + " is " + describe_node(id) + " but the cluster counts it " +
+           (cluster_.is_up(id) ? "up" : "down"));
+    if (p != PowerState::On && !used[n].is_zero())
+      fail("node " + std::to_string(n) + " is " + describe_node(id) + " and holds " + used[n].to_string());
+  }
+  if (off != n_nodes_off_ || booting != n_nodes_booting_)
+    fail("power counts: " + std::to_string(off) + " off and " + std::to_string(booting) + " booting, the counts say " +
+         std::to_string(n_nodes_off_) + " and " + std::to_string(n_nodes_booting_));
+  if (billed != billed_by_type_) fail("billed node counts per type disagree with the nodes' power states");
   for (uint32_t n = 0; n < cluster_.num_nodes(); ++n) {
     NodeId id(n);
     if (!used[n].fits_in(cluster_.capacity(id)))

@@ -2,8 +2,8 @@
 // The discrete-event engine: time, events, the cluster and the jobs, the run loop.
 //
 // Event order is (time, kind, sequence): at one instant, finishes are processed first, then
-// node failures and repairs, then arrivals (in arrival order), then wakeups, rounds and
-// samples; the policy is then called once. A running job holds remaining work and a rate; its finish event is re-planned (the old
+// node failures and repairs, then arrivals (in arrival order), then nodes that finish booting,
+// then wakeups, rounds and samples; the policy is then called once. A running job holds remaining work and a rate; its finish event is re-planned (the old
 // one skipped by a version number) whenever its rate or placement changes.
 //
 // Two ways to drive it: run(policy) to the end, or advance() to the next decision point, then
@@ -37,6 +37,9 @@ struct EngineConfig {
   // A policy that makes this many decision points in a row without any job starting,
   // finishing or arriving is stuck: the run stops with an error instead of hanging.
   int64_t max_idle_decision_points = 1'000'000;
+  // Autoscaling: >= 0: only nodes 0 .. initial_nodes_on - 1 are on at the start, the others
+  // off (a policy powers them on, docs/autoscaling.md); -1: every node is on.
+  int64_t initial_nodes_on = -1;
 
   void validate() const;  // throws InputError naming the field
 };
@@ -83,6 +86,8 @@ class Engine : public EngineView {
   void migrate(JobId job, std::span<const Slot> placement);
   void wake_at(Time t);
   AllocationChanges apply(const Allocation& allocation);
+  void power_on(NodeId node);
+  void power_off(NodeId node);
 
   void begin();
   Time next_time() const;
@@ -100,7 +105,15 @@ class Engine : public EngineView {
   void accrue(JobRecord& r) const;
   void move_out(JobId job);                                             // migrate, first half
   void move_in(JobId job, std::span<const Slot> placement, double rate);  // second half
-  void count_gpus(const JobSpec& s, std::span<const Slot> placement, int sign);  // per node type
+  void count_by_type(const JobSpec& s, std::span<const Slot> placement, int sign);  // GPUs (and cores) per node type
+  void finish_boot(NodeId node);
+  // Brings the billed-node integrals up to now (within the billing window); call before a
+  // billed count changes.
+  void settle_power();
+  void set_power(NodeId node, PowerState state);  // counts, integrals and the cluster's pool
+  // The node's state in words for errors: "on", "off", "booting", with ", failed".
+  std::string describe_node(NodeId node) const;
+  [[noreturn]] void refuse_node(const char* what, NodeId node, const std::string& why) const;
   void insert_running(JobId job);
   void erase_running(JobId job);
   void erase_queued(JobId job);

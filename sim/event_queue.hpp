@@ -14,13 +14,14 @@ namespace clustersim {
 
 // Kinds in their order of processing within one instant. Job arrivals (Submit) come from the
 // workload's sorted job list rather than the queue, but take their place in this order:
-// finishes before arrivals, as the literature's replays do.
-enum class EventKind : uint8_t { Finish = 0, Submit = 1, Wakeup = 2, Round = 3, Sample = 4 };
+// finishes before arrivals, as the literature's replays do. A node that finishes booting
+// (autoscaling) is usable by the wakeups, rounds and samples of the same instant.
+enum class EventKind : uint8_t { Finish = 0, Submit = 1, Boot = 2, Wakeup = 3, Round = 4, Sample = 5 };
 
 struct Event {
   Time time;
   uint64_t order = 0;     // (kind << 56) | sequence number
-  uint32_t subject = 0;   // the job index for Finish; unused otherwise
+  uint32_t subject = 0;   // the job index for Finish, the node index for Boot; unused otherwise
   uint32_t version = 0;   // Finish: the job's version when scheduled; stale events are skipped
 
   static Event make(Time t, EventKind k, uint64_t seq, uint32_t subject = 0, uint32_t version = 0) {

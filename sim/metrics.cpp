@@ -90,6 +90,21 @@ RunSummary summarize(const EngineView& view) {
     }
     s.jain_users = sum_sq > 0 ? sum * sum / (static_cast<double>(by_user.size()) * sum_sq) : 0;
   }
+  const Cluster& cluster = view.cluster();
+  for (uint32_t t = 0; t < cluster.node_types().size(); ++t) {
+    const NodePower& p = cluster.power(t);
+    RunSummary::NodeTypeCost c;
+    c.type = cluster.node_types()[t].name;
+    const double billed_us = view.billed_node_us(t);
+    c.node_hours = billed_us / 3.6e9;
+    c.cost = c.node_hours * p.cost_per_hour;
+    // W x us -> kWh: / 1e6 (J) / 3.6e6 (kWh).
+    c.energy_kwh = (p.idle_w * billed_us + (p.busy_w - p.idle_w) * view.busy_node_us(t)) / 3.6e12;
+    s.node_hours += c.node_hours;
+    s.cost += c.cost;
+    s.energy_kwh += c.energy_kwh;
+    s.by_node_type.push_back(std::move(c));
+  }
   if (s.finished > 0) {
     s.makespan = (last - first).seconds();
     double span_us = static_cast<double>((last - first).us());

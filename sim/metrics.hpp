@@ -16,6 +16,17 @@
 //   over its lifetime, g its GPUs (cores when the cluster has no GPUs), G the cluster's
 // Jain's index over users = (sum x_u)^2 / (U sum x_u^2), x_u = user u's mean rho (1: equal)
 // Percentiles interpolate linearly between order statistics (numpy's default).
+//
+// Power, energy and cost (docs/autoscaling.md), over the billing window: from the first
+// arrival to the instant the last job left the system (the makespan when every job finishes):
+// node_hours = time nodes are on or booting (a booting node is billed and draws idle power;
+//   an off node neither); a node that is on but failed is billed too
+// cost       = sum over node types of node_hours x NodePower::cost_per_hour
+// energy     = sum over nodes of the integral of P(t) dt, P = 0 when off, else
+//   P = idle_w + (busy_w - idle_w) x u(t), u = the node's busy share: the share of its GPUs in
+//   use for a node type with GPUs, else of its cores (the linear model of server power in
+//   utilisation of Fan, Weber, Barroso, "Power provisioning for a warehouse-sized computer",
+//   ISCA 2007). Summed per type: idle_w x node_time + (busy_w - idle_w) x busy share integral.
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -60,6 +71,13 @@ struct RunSummary {
   // the models first appear among the node types.
   std::vector<std::pair<std::string, double>> gpu_utilisation_by_model;
   double lost_work_s = 0;    // work lost to node failures, seconds at nominal speed
+  // Power and cost (above): totals and per node type, in the cluster's type order.
+  double node_hours = 0, cost = 0, energy_kwh = 0;
+  struct NodeTypeCost {
+    std::string type;
+    double node_hours = 0, cost = 0, energy_kwh = 0;
+  };
+  std::vector<NodeTypeCost> by_node_type;
 };
 RunSummary summarize(const EngineView& view);
 

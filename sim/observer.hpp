@@ -20,6 +20,8 @@ class Observer {
   virtual void on_job_kill(const EngineView&, JobId) {}
   virtual void on_node_down(const EngineView&, NodeId) {}
   virtual void on_node_up(const EngineView&, NodeId) {}
+  // A node's power state changed (EngineView::power_state says to what).
+  virtual void on_node_power(const EngineView&, NodeId) {}
   // A periodic time-series sample (EngineConfig::sample_interval).
   virtual void on_sample(const EngineView&) {}
   virtual void on_run_end(const EngineView&) {}

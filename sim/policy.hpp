@@ -68,6 +68,13 @@ class Decisions {
   // Throws DecisionError naming the job when a job is listed twice, is neither queued nor
   // running, or its placement does not fit once the jobs leaving have released theirs.
   AllocationChanges apply(const Allocation& allocation);
+  // Autoscaling (docs/autoscaling.md). power_on: an off node boots for its type's
+  // NodePower::boot_time (billed, not usable), then is on (at once when boot_time is 0).
+  // power_off: an on node leaves the pool and stops costing. Both throw DecisionError naming
+  // the node when it is in the wrong state; power_off also refuses, naming the job, a node
+  // that any job runs on, so no policy can take a node from under a job.
+  void power_on(NodeId node);
+  void power_off(NodeId node);
 
  private:
   Engine* engine_;

@@ -45,7 +45,7 @@ struct DecisionReasons {
   bool finishes = false;
   bool wakeup = false;
   bool round = false;
-  bool nodes = false;  // a node failed or was repaired
+  bool nodes = false;  // a node failed, was repaired or finished booting
 };
 
 // The queued jobs in arrival order. The engine removes jobs from its queue lazily (a started
@@ -133,7 +133,25 @@ class EngineView {
   int64_t finished_count() const { return n_finished_; }
   int64_t rejected_count() const { return n_rejected_; }
   int64_t failed_count() const { return n_failed_; }
-  int64_t nodes_down() const { return n_nodes_down_; }
+  int64_t nodes_down() const { return n_nodes_down_; }  // failed, not yet repaired (whatever their power)
+
+  // Power (autoscaling, docs/autoscaling.md). A node is usable (cluster().is_up) when it is on
+  // and has not failed; power and failure are independent.
+  PowerState power_state(NodeId n) const { return power_[n.value()]; }
+  bool failed(NodeId n) const { return failed_[n.value()] != 0; }
+  int64_t nodes_off() const { return n_nodes_off_; }
+  int64_t nodes_booting() const { return n_nodes_booting_; }
+  int64_t nodes_on() const { return static_cast<int64_t>(cluster_.num_nodes()) - n_nodes_off_ - n_nodes_booting_; }
+  // Node time billed (on or booting) of a node type, in node-microseconds, over the billing
+  // window: from the first arrival to the instant no job work remained (or to now, before).
+  double billed_node_us(uint32_t type) const {
+    const Time t = now_ < power_end_ ? now_ : power_end_;
+    return billed_us_by_type_[type] + static_cast<double>(billed_by_type_[type]) * static_cast<double>((t - power_mark_).us());
+  }
+  // The busy share of a type's nodes integrated over time, in node-microseconds: the share of
+  // a node in use is that of its GPUs for a type with GPUs, else that of its cores (what the
+  // linear power model of sim/metrics.hpp scales with).
+  double busy_node_us(uint32_t type) const;
   // Rejected jobs with the reason, in the order they were rejected.
   const std::vector<std::pair<JobId, std::string>>& rejections() const { return rejections_; }
   // Integral over time of the cores in use, in core-microseconds (for utilisation).
@@ -164,6 +182,19 @@ class EngineView {
   DecisionReasons reasons_;
   int64_t n_finished_ = 0, n_rejected_ = 0, n_failed_ = 0;
   int64_t n_nodes_down_ = 0;
+  std::vector<PowerState> power_;  // per node
+  std::vector<uint8_t> failed_;    // per node: 1 while failed
+  int64_t n_nodes_off_ = 0, n_nodes_booting_ = 0;
+  // Billed nodes (on or booting) per type, and their integral up to power_mark_, which moves
+  // only when a count changes (no cost per event); power_end_ closes the billing window.
+  std::vector<int64_t> billed_by_type_;
+  std::vector<double> billed_us_by_type_;
+  Time power_mark_, power_end_ = Time::max();
+  // Cores in use per node type and their integral: kept only with several node types (with
+  // one, used_core_us_ is the same number).
+  bool cores_by_type_ = false;
+  std::vector<int64_t> used_cores_by_type_;
+  std::vector<double> used_cores_by_type_us_;
   std::vector<std::pair<JobId, std::string>> rejections_;
   double used_core_us_ = 0, used_gpu_milli_us_ = 0;
   std::vector<int64_t> used_gpu_by_type_;    // milli-GPUs in use now, per node type

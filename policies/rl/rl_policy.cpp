@@ -2,7 +2,9 @@
 
 #include <mutex>
 
+#include "policies/autoscale/forecaster.hpp"
 #include "policies/registry.hpp"
+#include "policies/rl/demand_mlp.hpp"
 #include "sim/error.hpp"
 
 namespace clustersim::rl {
@@ -73,6 +75,7 @@ void register_policies() {
                }});
       }
     });
+    ForecasterRegistry::extend_builtin(register_demand_mlp);  // the autoscaler's `mlp` forecaster
   });
 }
 

@@ -81,7 +81,8 @@ const std::vector<std::string> kJobColumns = {"bounded_slowdown", "cores", "end"
                                               "gpu_milli", "id", "index", "kills", "lost_work", "mem_mib", "num_nodes",
                                               "preemptions", "run", "start", "state", "submit", "tasks",
                                               "turnaround", "user", "wait"};
-const std::vector<std::string> kTimeseriesColumns = {"finished_jobs", "nodes_down", "queue_length", "running_jobs", "time",
+const std::vector<std::string> kTimeseriesColumns = {"finished_jobs", "nodes_booting", "nodes_down", "nodes_on",
+                                                     "queue_length", "running_jobs", "time",
                                                      "used_cores", "used_gpu_milli", "used_mem_mib", "utilisation"};
 
 }  // namespace
@@ -239,6 +240,10 @@ TEST(Hdf5RunWriter, SummaryAttributesEqualSummarize) {
   EXPECT_EQ(read_attribute_i64(f, "/summary", "migrations"), s.migrations);
   EXPECT_EQ(read_attribute_i64(f, "/summary", "kills"), s.kills);
   EXPECT_EQ(read_attribute_f64(f, "/summary", "lost_work_s"), s.lost_work_s);
+  EXPECT_EQ(read_attribute_f64(f, "/summary", "node_hours"), s.node_hours);
+  EXPECT_EQ(read_attribute_f64(f, "/summary", "cost"), s.cost);
+  EXPECT_EQ(read_attribute_f64(f, "/summary", "energy_kwh"), s.energy_kwh);
+  EXPECT_GT(s.energy_kwh, 0);
   EXPECT_EQ(read_attribute_f64(f, "/summary", "makespan_s"), s.makespan);
   EXPECT_EQ(read_attribute_f64(f, "/summary", "utilisation"), s.utilisation);
   EXPECT_EQ(read_attribute_f64(f, "/summary", "gpu_utilisation"), s.gpu_utilisation);
