@@ -22,6 +22,9 @@ constexpr ColumnSpec kColumns[] = {{"task_name", true}, {"instance_num", true}, 
 constexpr int64_t kMaxInstances = 2'147'483'647;
 constexpr int64_t kMaxRequest = int64_t{1} << 40;
 constexpr int64_t kMaxMemoryMib = int64_t{1} << 32;
+// Times in seconds: at most 10^12 (31,700 years, as the SWF reader allows), so that a time in
+// microseconds, and the sum of two, fits in 64 bits.
+constexpr int64_t kMaxSeconds = 1'000'000'000'000;
 
 // A request; empty or -1 (the trace's mark of an invalid normalised value) is 0.
 int64_t request(const CsvRows& rows, size_t c, int64_t num, int64_t max) {
@@ -38,8 +41,8 @@ Alibaba2018Task parse_task(const CsvRows& r, int64_t index) {
   t.job_name = std::string(text(r, kJobName, "a job name"));
   t.task_type = std::string(r.field(kTaskType));
   t.status = std::string(text(r, kStatus, "a status"));
-  t.start_time = optional_count(r, kStart).value_or(0);
-  t.end_time = optional_count(r, kEnd).value_or(0);
+  t.start_time = optional_count(r, kStart, kMaxSeconds).value_or(0);
+  t.end_time = optional_count(r, kEnd, kMaxSeconds).value_or(0);
   if (t.start_time > 0 && t.end_time > 0 && t.end_time < t.start_time) {
     r.fail(kEnd, "expected a time >= start_time (" + std::to_string(t.start_time) + "), found " +
                      std::to_string(t.end_time));

@@ -28,6 +28,7 @@ namespace {
 
 constexpr std::array<unsigned char, 8> kMagic = {0x89, 'C', 'S', 'W', 'L', '\r', '\n', 0x1a};
 constexpr size_t kHeaderBytes = 64;
+constexpr uint64_t kMaxJobs = UINT32_MAX - 1;  // JobId is 32-bit, UINT32_MAX its invalid value
 
 // ---------------------------------------------------------------------------------------------
 // xxHash64
@@ -382,6 +383,12 @@ Header parse_header(std::string_view b, const std::string& name) {
   h.data_sum = r.get<uint64_t>();
   if (r.get<uint64_t>() != xxh64(b.substr(0, kHeaderBytes - 8)))
     throw CacheError(name + ": corrupt workload cache: header checksum mismatch");
+  // Jobs of one value in every column take no bytes, so the file's size cannot bound the
+  // count; a workload's job ids (JobId) can. Without this a header claiming 2^60 jobs made the
+  // reader ask for that many JobSpecs (std::length_error or std::bad_alloc, not CacheError).
+  if (h.jobs > kMaxJobs)
+    r.bad("the header claims " + std::to_string(h.jobs) + " jobs, more than a workload holds (" +
+          std::to_string(kMaxJobs) + ")");
   return h;
 }
 

@@ -25,6 +25,11 @@ constexpr int64_t kMaxGpus = int64_t{1} << 20;      // x 1000 milli-GPUs stays f
 constexpr int64_t kMaxMemMib = int64_t{1} << 40;    // 1 EiB
 constexpr int64_t kMaxMemGib = kMaxMemMib / 1024;
 constexpr const char* kDefaultSwitch = "switch-0";
+// Totals over all nodes. The cluster keeps state per GPU (8 bytes each): 2^24 GPUs is 128 MiB,
+// far above real clusters. Cores and MiB in all are bounded too: 2^24 nodes of 2^40 cores
+// would overflow 64 bits.
+constexpr int64_t kMaxTotalGpus = int64_t{1} << 24;
+constexpr int64_t kMaxTotal = int64_t{1} << 62;
 
 // A key as TOML would write it in a dotted path: bare when it can be, else quoted.
 std::string key_text(std::string_view k) {
@@ -279,7 +284,7 @@ ClusterSpec parse_cluster_spec(std::string_view text, const std::string& name) {
     plans.push_back(std::move(all));
   }
 
-  int64_t total = 0;
+  int64_t total = 0, total_cores = 0, total_mem_mib = 0, total_gpus = 0;
   std::vector<int64_t> per_type(types.size(), 0);
   for (size_t rack = 0; rack < plans.size(); ++rack) {
     const RackPlan& plan = plans[rack];
@@ -292,10 +297,18 @@ ClusterSpec parse_cluster_spec(std::string_view text, const std::string& name) {
     spec.topology.rack_switch.push_back(static_cast<int32_t>(sw - spec.topology.switch_names.begin()));
     for (const auto& [type, count] : plan.groups) {
       total += count;
-      if (total > kMaxNodes) {
-        r.fail(plan.where, racks_node ? join("racks", plan.name) : "node_types",
-               "more than " + std::to_string(kMaxNodes) + " nodes in all");
-      }
+      const std::string where = racks_node ? join("racks", plan.name) : "node_types";
+      if (total > kMaxNodes) r.fail(plan.where, where, "more than " + std::to_string(kMaxNodes) + " nodes in all");
+      // Checked before summing: 2^24 nodes of 2^40 cores would overflow.
+      const auto add = [&, nodes = count](int64_t& sum, int64_t per_node, int64_t max, const char* what) {
+        if (nodes > (max - sum) / per_node)
+          r.fail(plan.where, where, "more than " + std::to_string(max) + " " + what + " in all");
+        sum += per_node * nodes;
+      };
+      const Resources& cap = types[type].type.capacity;
+      add(total_cores, cap.cores, kMaxTotal, "cores");
+      add(total_mem_mib, cap.mem_mib, kMaxTotal, "MiB of memory");
+      if (cap.gpu_milli > 0) add(total_gpus, cap.gpu_milli / kMilliPerGpu, kMaxTotalGpus, "GPUs");
       spec.cluster.add_nodes(type, count, static_cast<int32_t>(rack));
       for (int64_t k = 0; k < count; ++k) {
         spec.node_names.push_back(types[type].name + "-" + std::to_string(per_type[type]++));

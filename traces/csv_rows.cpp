@@ -196,8 +196,11 @@ std::optional<int64_t> optional_seconds_us(const CsvRows& rows, size_t c) {
   if (s.empty()) return std::nullopt;
   const auto d = split_decimal(s);
   if (!d) rows.fail(c, "expected a time in seconds (a number >= 0), found '" + shown(s) + "'");
-  const auto whole = digits_value(d->whole, kMaxCount);
-  if (!whole) rows.fail(c, "value out of range: expected at most " + std::to_string(kMaxCount) + " s, found " + shown(s));
+  // At most 10^12 s (31,700 years, as the SWF reader allows), so that the microseconds, and
+  // the sum of two times, fit in 64 bits.
+  constexpr int64_t kMaxSeconds = 1'000'000'000'000;
+  const auto whole = digits_value(d->whole, kMaxSeconds);
+  if (!whole) rows.fail(c, "value out of range: expected at most " + std::to_string(kMaxSeconds) + " s, found " + shown(s));
   int64_t us = 0;
   for (size_t i = 0; i < 6; ++i) us = us * 10 + (i < d->fraction.size() ? d->fraction[i] - '0' : 0);
   if (d->fraction.size() > 6 && d->fraction[6] >= '5') ++us;  // half up

@@ -19,6 +19,9 @@ namespace clustersim {
 namespace {
 
 constexpr int64_t kMaxGpus = int64_t{1} << 20;   // x 1000 milli-GPUs stays exact
+// Times in seconds: at most 10^12 (31,700 years, as the SWF reader allows), so that a time in
+// microseconds, and the sum of two, fits in 64 bits.
+constexpr int64_t kMaxSeconds = 1'000'000'000'000;
 
 using traces_detail::ColumnSpec;
 using traces_detail::count;
@@ -28,7 +31,7 @@ using traces_detail::shown;
 
 // A time in seconds, or -1 when the field is empty (or the column absent).
 int64_t optional_time(const CsvRows& rows, size_t c) {
-  return rows.field(c).empty() ? -1 : count(rows, c);
+  return rows.field(c).empty() ? -1 : count(rows, c, kMaxSeconds);
 }
 
 // Reads every row with `parse_row`, raising (strict) or counting (lenient) malformed ones.
@@ -127,7 +130,7 @@ OpenbPod parse_pod(const CsvRows& rows, int64_t index) {
     pod.phase = *phase;
   }
   if (rows.field(kCreation).empty()) rows.fail(kCreation, "expected a time in seconds, found nothing");
-  pod.creation_time = count(rows, kCreation);
+  pod.creation_time = count(rows, kCreation, kMaxSeconds);
   pod.scheduled_time = optional_time(rows, kScheduled);
   pod.deletion_time = optional_time(rows, kDeletion);
   if (pod.scheduled_time >= 0 && pod.scheduled_time < pod.creation_time) {
