@@ -50,6 +50,7 @@ int cmd_train(int argc, char** argv) {
       ("alpha", po::value<double>()->default_value(1.0), "mix reward: weight of the bounded-slowdown term")
       ("beta", po::value<double>()->default_value(1.0), "mix reward: weight of the utilisation term")
       ("agents", po::value<std::string>(), "single | per-type (default: per-type for mappo, else single)")
+      ("estimate", po::value<std::string>()->default_value("requested"), "the observation's job-time feature: requested | runtime | user-mean2 | mlp (docs/predictors.md)")
       ("train-fraction", po::value<double>()->default_value(0.7), "the first jobs (arrival order) episodes are drawn from")
       ("validation-fraction", po::value<double>()->default_value(0.15), "the next jobs, for validation; the rest is the test split")
       ("param", po::value<std::vector<std::string>>()->composing(), "training hyper-parameter key=value (repeatable; see docs/rl.md)")
@@ -103,6 +104,7 @@ int cmd_train(int argc, char** argv) {
   ec.alpha = vm["alpha"].as<double>();
   ec.beta = vm["beta"].as<double>();
   ec.agents = vm.count("agents") ? vm["agents"].as<std::string>() : (algo == "mappo" ? "per-type" : "single");
+  ec.estimate = vm["estimate"].as<std::string>();
   ec.split = rl::Split::Train;
 
   const std::string out = vm.count("out") ? vm["out"].as<std::string>() : "";

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "policies/predict/estimates.hpp"
+
 namespace clustersim {
 
 void OrderedQueue::reset() {
@@ -33,7 +35,8 @@ void OrderedQueue::sync(const EngineView& v) {
     const JobSpec& s = v.spec(j);
     const JobRecord& r = v.record(j);
     double done = static_cast<double>(s.runtime.us()) - r.remaining_us;
-    info_[j.value()] = Info{s.total(), Time::from_us(std::max<int64_t>(1, s.walltime.us() - static_cast<int64_t>(done))), false};
+    const Time requested = Time::from_us(std::max<int64_t>(1, s.walltime.us() - static_cast<int64_t>(done)));
+    info_[j.value()] = Info{s.total(), estimates_ ? estimates_->remaining(v, j) : requested, requested, false};
   };
   for (uint32_t i = seen_arrived_; i < v.arrived(); ++i) {
     JobId j(i);

@@ -4,10 +4,16 @@
 // inserted; jobs the policy starts are marked gone and compacted away later (amortised O(1)).
 // What a backfilling scan reads (each job's total request and remaining estimate) is kept in
 // a dense per-job array, so the scan does not touch the engine's larger job tables.
+// Estimates come from a RuntimeEstimates source (policies/predict/estimates.hpp; requested
+// time when none is set); SJF orders by it.
 #include <cstddef>
 #include <vector>
 
 #include "sim/view.hpp"
+
+namespace clustersim {
+class RuntimeEstimates;
+}
 
 namespace clustersim {
 
@@ -17,11 +23,15 @@ class OrderedQueue {
  public:
   struct Info {
     Resources need;   // tasks x per_task
-    Time estimate;    // requested time still to run (walltime minus work done), >= 1 us
+    Time estimate;    // estimated time still to run (estimate minus work done), >= 1 us
+    Time requested;   // requested time still to run (walltime minus work done), >= 1 us
     bool gone = true; // not (or no longer) in this queue
   };
 
   explicit OrderedQueue(QueueOrder order = QueueOrder::Fcfs) : order_(order) {}
+  // Where Info::estimate comes from (null: the requested time). Must outlive the queue; the
+  // source must be synced before sync().
+  void set_estimates(const RuntimeEstimates* estimates) { estimates_ = estimates; }
   void reset();
   // Adds the jobs that arrived or were re-queued since the last call.
   void sync(const EngineView& view);
@@ -43,6 +53,7 @@ class OrderedQueue {
   void insert(JobId j);
 
   QueueOrder order_;
+  const RuntimeEstimates* estimates_ = nullptr;
   std::vector<JobId> jobs_;
   std::vector<Info> info_;  // indexed by JobId
   std::vector<JobId> added_;

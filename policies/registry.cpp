@@ -5,6 +5,7 @@
 #include "policies/lp/assign_lp.hpp"
 #include "policies/packing.hpp"
 #include "policies/lp/lp_policy.hpp"
+#include "policies/predict/estimates.hpp"
 #include "policies/rounds.hpp"
 #include "sim/error.hpp"
 
@@ -80,13 +81,22 @@ static void add_batch(PolicyRegistry& r, const std::string& name, const std::str
       description,
       {{"order", order, "queue order: fcfs (arrival) or sjf (shortest requested time first)"},
        {"backfill", backfill, "none (the first job that does not fit blocks) or easy"},
-       {"placement", placement, "which nodes a job gets: first-fit or round-robin"}},
+       {"placement", placement, "which nodes a job gets: first-fit or round-robin"},
+       {"estimate", "requested", std::string(RuntimeEstimates::param_description()) + "; used by sjf order and easy"},
+       {"reservation", "estimate",
+        "easy with an estimate other than requested: estimate (the head's reservation from the estimates) or "
+        "requested (backfills must also keep the requested-time reservation: EASY's guarantee)"}},
       [name, order, backfill, placement](const PolicyParams& p) -> std::unique_ptr<Policy> {
         BatchPolicyConfig c;
         c.order = p.get_choice("order", order, {"fcfs", "sjf"}) == "sjf" ? QueueOrder::Sjf : QueueOrder::Fcfs;
         c.backfill = p.get_choice("backfill", backfill, {"none", "easy"}) == "easy" ? Backfill::Easy : Backfill::None;
         c.placement = placement_param(p, placement);
-        return std::make_unique<BatchPolicy>(name, c);
+        c.reservation = p.get_choice("reservation", "estimate", {"estimate", "requested"}) == "requested"
+                            ? Reservation::Requested
+                            : Reservation::Estimate;
+        return std::make_unique<BatchPolicy>(
+            name, c,
+            RuntimeEstimates::by_name(p.get_string("estimate", "requested"), "policy " + name + ": parameter 'estimate'"));
       }});
 }
 

@@ -180,6 +180,7 @@ void bind_rl(py::module_& parent) {
       .field("alpha", &rl::EnvConfig::alpha, "mix: weight of the bounded-slowdown term")
       .field("beta", &rl::EnvConfig::beta, "mix: weight of the utilisation term")
       .field("agents", &rl::EnvConfig::agents, "single | per-type (one agent per node type, MAPPO)")
+      .field("estimate", &rl::EnvConfig::estimate, "the slots' time feature: requested | runtime | user-mean2 | mlp")
       .property(
           "split", [](const rl::EnvConfig& c) { return std::string(rl::to_string(c.split)); },
           [](rl::EnvConfig& c, const std::string& s) { c.split = rl::parse_split(s); },

@@ -10,19 +10,26 @@ namespace clustersim {
 
 namespace {
 
-// Nominal seconds of work the job has left (progress accrues lazily in the record).
-double remaining_s(const EngineView& v, JobId j) {
+// Nominal seconds of work the job has left (progress accrues lazily in the record): the real
+// work, or the estimate's corrected total minus the work done.
+double remaining_s(const EngineView& v, JobId j, const RuntimeEstimates* estimates) {
   const JobRecord& r = v.record(j);
   double remaining = r.remaining_us;
   if (r.state == JobState::Running && v.now() > r.progress_from)
     remaining = std::max(0.0, remaining - r.rate * static_cast<double>((v.now() - r.progress_from).us()));
+  if (estimates && estimates->kind() != EstimateKind::Runtime) {
+    const double done_us = static_cast<double>(v.spec(j).runtime.us()) - remaining;
+    const Time total = estimates->corrected(v, j, Time::from_us(static_cast<int64_t>(done_us)));
+    remaining = static_cast<double>(total.us()) - done_us;
+  }
   return std::max(remaining / 1e6, 1e-6);
 }
 
 }  // namespace
 
 void build_allocation_problem(const EngineView& v, std::span<const JobId> jobs,
-                              const std::function<double(const JobSpec&)>& weight, AllocationProblem& p) {
+                              const std::function<double(const JobSpec&)>& weight, AllocationProblem& p,
+                              const RuntimeEstimates* estimates) {
   const Cluster& c = v.cluster();
   const int K = static_cast<int>(c.node_types().size());
   p.types = K;
@@ -61,20 +68,27 @@ void build_allocation_problem(const EngineView& v, std::span<const JobId> jobs,
       job.rate[static_cast<size_t>(k)] = v.rate_if_placed(j, one);
     }
     job.weight = weight ? weight(s) : 1.0;
-    job.remaining = remaining_s(v, j);
+    job.remaining = remaining_s(v, j, estimates);
   }
 }
 
-LpPolicy::LpPolicy(LpPolicyConfig config) : RoundPolicy(config.round), config_(config) {
+LpPolicy::LpPolicy(LpPolicyConfig config, RuntimeEstimates estimates)
+    : RoundPolicy(config.round), config_(config), estimates_(std::move(estimates)) {
   solver_.set_limits(config_.solver_seconds, 10'000'000);
   solver_.set_warm_start(config_.warm_start);
 }
 
 LpPolicy::~LpPolicy() = default;
 
+void LpPolicy::reset(const EngineView& view) {
+  RoundPolicy::reset(view);
+  estimates_.reset(view);
+}
+
 void LpPolicy::plan(const EngineView& v, std::span<const JobId> runnable, Allocation& out) {
   jobs_.assign(runnable.begin(), runnable.end());
-  build_allocation_problem(v, jobs_, weight_, problem_);
+  estimates_.sync(v);
+  build_allocation_problem(v, jobs_, weight_, problem_, &estimates_);
   problem_.validate();
   result_ = solve_allocation(problem_, config_.objective, solver_, lp_, config_.fill);
   ++solves_;
@@ -128,9 +142,12 @@ void register_lp_policies(PolicyRegistry& r) {
           {"round", "360", "round length in seconds (the engine's --round-interval overrides it)"},
           {"fill", "true", "max-min/makespan: a second LP gives idle capacity to other jobs without lowering the minimum"},
           {"warm_start", "true", "start each round's solve from the previous round's basis"},
-          {"solver_seconds", "10", "CLP's time limit per solve; reaching it stops the run with an error"}},
+          {"solver_seconds", "10", "CLP's time limit per solve; reaching it stops the run with an error"},
+          {"estimate", "runtime",
+           "the remaining-work term: runtime (real remaining work, an oracle; lp's behaviour so far), requested, "
+           "user-mean2 or mlp (docs/predictors.md)"}},
          [](const PolicyParams& p) -> std::unique_ptr<Policy> {
-           p.reject_unknown({"objective", "round", "fill", "warm_start", "solver_seconds"});
+           p.reject_unknown({"objective", "round", "fill", "warm_start", "solver_seconds", "estimate"});
            LpPolicyConfig c;
            c.objective = parse_allocation_objective(
                p.get_choice("objective", "max-min", {"throughput", "max-min", "makespan"}));
@@ -143,7 +160,8 @@ void register_lp_policies(PolicyRegistry& r) {
            c.solver_seconds = p.get_double("solver_seconds", 10);
            if (!(c.solver_seconds > 0))
              throw InputError("policy lp: parameter 'solver_seconds': must be > 0, got " + std::to_string(c.solver_seconds));
-           return std::make_unique<LpPolicy>(c);
+           return std::make_unique<LpPolicy>(
+               c, RuntimeEstimates::by_name(p.get_string("estimate", "runtime"), "policy lp: parameter 'estimate'"));
          }});
 }
 

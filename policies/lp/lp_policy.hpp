@@ -8,10 +8,17 @@
 // order, a job takes its type while the type's GPUs (and cores) last. Jobs that stay on their
 // type keep their placement; the others are consolidated on as few nodes, then racks, as the
 // free resources allow (RoundPlanner).
+//
+// The remaining-work term (each job's `remaining` in the LP) comes from an estimate source
+// (param `estimate`, policies/predict/estimates.hpp): `runtime`, the default, is the real
+// remaining work (an oracle: what lp has always used, so existing results do not change);
+// `requested` is the requested time minus the work done; a predictor's name uses its
+// prediction, corrected (doubled up to the requested time) once the job has outrun it.
 #include <functional>
 #include <memory>
 
 #include "policies/lp/allocation_lp.hpp"
+#include "policies/predict/estimates.hpp"
 #include "policies/rounds.hpp"
 
 namespace clustersim {
@@ -26,9 +33,10 @@ struct LpPolicyConfig {
 
 class LpPolicy : public RoundPolicy {
  public:
-  explicit LpPolicy(LpPolicyConfig config);
+  explicit LpPolicy(LpPolicyConfig config, RuntimeEstimates estimates = RuntimeEstimates::oracle());
   ~LpPolicy() override;
   std::string name() const override { return "lp"; }
+  void reset(const EngineView& view) override;
   // Priority weights for max-min (default: 1 for every job).
   void set_weights(std::function<double(const JobSpec&)> weight) { weight_ = std::move(weight); }
 
@@ -45,6 +53,7 @@ class LpPolicy : public RoundPolicy {
 
  private:
   LpPolicyConfig config_;
+  RuntimeEstimates estimates_;
   std::function<double(const JobSpec&)> weight_;
   lp::Solver solver_;
   lp::LinearProgram lp_;
@@ -58,9 +67,11 @@ class LpPolicy : public RoundPolicy {
 
 // The problem of one round, as lp builds it (exposed for benches and tests): capacity of the
 // nodes that are up per type, and per job its demand, its rate on each type (a consolidated
-// placement on one node of the type) and its remaining nominal work.
+// placement on one node of the type) and its remaining nominal work: the real one, or the
+// estimate of `estimates` when given (and not the oracle).
 void build_allocation_problem(const EngineView& view, std::span<const JobId> jobs,
-                              const std::function<double(const JobSpec&)>& weight, AllocationProblem& out);
+                              const std::function<double(const JobSpec&)>& weight, AllocationProblem& out,
+                              const RuntimeEstimates* estimates = nullptr);
 
 // Adds lp.
 void register_lp_policies(PolicyRegistry& registry);

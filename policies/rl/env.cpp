@@ -68,6 +68,7 @@ void EnvConfig::validate() const {
   if (!std::isfinite(alpha) || !std::isfinite(beta)) throw InputError("env: alpha and beta must be finite");
   if (agents != "single" && agents != "per-type")
     throw InputError("env: agents '" + agents + "' is not one of single, per-type");
+  RuntimeEstimates::by_name(estimate, "env: estimate");
 }
 
 namespace {
@@ -80,7 +81,7 @@ int32_t agents_for(const EpisodeSource& s, const EnvConfig& c) {
 SchedulingEnv::SchedulingEnv(std::shared_ptr<const EpisodeSource> source, EnvConfig config)
     : source_(std::move(source)),
       config_(std::move(config)),
-      features_(source_->cluster, config_.window, agents_for(*source_, config_)) {
+      features_(source_->cluster, config_.window, agents_for(*source_, config_), config_.estimate) {
   source_->validate();
   reward_kind_ = reward_kind(config_.reward);
   const auto [lo, hi] = source_->split_range(config_.split);

@@ -25,7 +25,8 @@
 //     cluster, per node type t:  free cores / capacity, free GPUs / capacity, nodes up / nodes
 //     global:                    queued jobs / 4K and running jobs / 4K (each capped at 1)
 //     window, per slot k < K:    present, waiting time w as w / (w + 1 h), requested time r
-//                                as r / (r + 1 h), cores and GPUs asked (fractions of the
+//                                as r / (r + 1 h) (or the estimate of EnvConfig::estimate
+//                                in its place), cores and GPUs asked (fractions of the
 //                                cluster's), and per node type t: whether it can start there
 //                                now, its speed there (rate / its best rate over types)
 //   agent one-hot (num_agents entries, only when num_agents > 1)
@@ -46,6 +47,7 @@
 #include <string>
 #include <vector>
 
+#include "policies/predict/estimates.hpp"
 #include "sim/engine.hpp"
 #include "sim/workload.hpp"
 #include "traces/throughputs.hpp"
@@ -77,6 +79,10 @@ struct EnvConfig {
   std::string reward = "bsld";  // bsld | jct | util | mix
   double alpha = 1, beta = 1;   // mix weights
   std::string agents = "single";  // single | per-type
+  // Where the slots' time feature comes from (policies/predict/estimates.hpp): requested (the
+  // requested time), runtime (oracle), user-mean2 or mlp (predicted at submit from the jobs
+  // finished so far, as the batch policies' `estimate`).
+  std::string estimate = "requested";
   Split split = Split::Train;
   void validate() const;        // throws InputError naming the field
 };
@@ -98,7 +104,9 @@ struct StepResult {
 // policies share it, so a model sees the same features in training and in `clustersim run`).
 class Featurizer {
  public:
-  Featurizer(const Cluster& cluster, int32_t window, int32_t num_agents);
+  // `estimate`: the source of the slots' time feature (EnvConfig::estimate); an unknown name
+  // throws InputError naming "env: estimate".
+  Featurizer(const Cluster& cluster, int32_t window, int32_t num_agents, const std::string& estimate = "requested");
   int32_t window() const { return window_; }
   int32_t num_agents() const { return num_agents_; }
   int32_t num_types() const { return num_types_; }
@@ -108,10 +116,13 @@ class Featurizer {
   int32_t cluster_dim() const { return cluster_dim_; }
 
   // Per-job speeds on each node type (rate / best rate over types; 0 = cannot run there),
-  // computed once per job from the engine's speed model on a representative placement.
+  // computed once per job from the engine's speed model on a representative placement; and a
+  // fresh estimate source for this engine.
   void prepare(const EngineView& view);
   // Writes obs[obs_dim()] and mask[window()] (1 = valid) for `agent`, and the job in each slot
   // (JobId::invalid() for an empty one) into slots[window()]. Returns the number of valid slots.
+  // Brings the estimate source up to date with the engine first (RuntimeEstimates::sync:
+  // each arrival predicted with the jobs that had finished by its submit time).
   int32_t observe(const EngineView& view, int32_t agent, float* obs, uint8_t* mask, JobId* slots);
   // Whether the job can start now on the agent's resources (per-type agents: node type = agent).
   bool can_start(const EngineView& view, int32_t agent, JobId job);
@@ -128,6 +139,7 @@ class Featurizer {
   std::vector<uint8_t> fits_;             // [type], scratch of can_start / observe
   std::vector<Slot> scratch_;
   bool simple_ = false;                   // one node type, no speed model: the engine's fits_now
+  RuntimeEstimates estimates_;            // the slots' time feature
 };
 
 class SchedulingEnv {

@@ -13,8 +13,11 @@ float squash(double seconds) { return static_cast<float>(seconds / (seconds + kH
 float fraction(double part, double whole) { return whole > 0 ? static_cast<float>(part / whole) : 0.0f; }
 }  // namespace
 
-Featurizer::Featurizer(const Cluster& cluster, int32_t window, int32_t num_agents)
-    : window_(window), num_agents_(num_agents), num_types_(static_cast<int32_t>(cluster.node_types().size())) {
+Featurizer::Featurizer(const Cluster& cluster, int32_t window, int32_t num_agents, const std::string& estimate)
+    : window_(window),
+      num_agents_(num_agents),
+      num_types_(static_cast<int32_t>(cluster.node_types().size())),
+      estimates_(RuntimeEstimates::by_name(estimate, "env: estimate")) {
   if (window < 1) throw std::invalid_argument("Featurizer: window must be >= 1");
   cluster_dim_ = 3 * num_types_ + 2;
   job_features_ = 5 + 2 * num_types_;
@@ -32,6 +35,7 @@ Featurizer::Featurizer(const Cluster& cluster, int32_t window, int32_t num_agent
 }
 
 void Featurizer::prepare(const EngineView& view) {
+  estimates_.reset(view);
   const size_t types = static_cast<size_t>(num_types_);
   speed_.assign(view.num_jobs() * types, 0.0f);
   simple_ = num_types_ == 1;
@@ -98,6 +102,7 @@ void Featurizer::start(Decisions& d, int32_t agent, JobId job) {
 }
 
 int32_t Featurizer::observe(const EngineView& view, int32_t agent, float* obs, uint8_t* mask, JobId* slots) {
+  estimates_.sync(view);
   const Cluster& c = view.cluster();
   float* p = obs;
   // Cluster: per type, free cores, free GPUs, nodes up.
@@ -136,7 +141,7 @@ int32_t Featurizer::observe(const EngineView& view, int32_t agent, float* obs, u
     const Resources total = s.total();
     *p++ = 1.0f;
     *p++ = squash(now_s - s.submit.seconds());
-    *p++ = squash(s.walltime.seconds());
+    *p++ = squash(estimates_.total(view, j).seconds());  // requested: s.walltime
     *p++ = fraction(static_cast<double>(total.cores), total_cores_);
     *p++ = fraction(static_cast<double>(total.gpu_milli), total_gpus_);
     bool any = false;

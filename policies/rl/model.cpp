@@ -17,13 +17,16 @@ torch::Tensor text(const std::string& s) {
   std::vector<int64_t> v(s.begin(), s.end());
   return torch::tensor(v, torch::kInt64);
 }
-std::string read_text(torch::serialize::InputArchive& a, const std::string& key) {
-  torch::Tensor t;
-  a.read(key, t);
+std::string text_of(const torch::Tensor& t) {
   std::string s;
   auto acc = t.accessor<int64_t, 1>();
   for (int64_t i = 0; i < acc.size(0); ++i) s.push_back(static_cast<char>(acc[i]));
   return s;
+}
+std::string read_text(torch::serialize::InputArchive& a, const std::string& key) {
+  torch::Tensor t;
+  a.read(key, t);
+  return text_of(t);
 }
 }  // namespace
 
@@ -34,6 +37,7 @@ void write_meta(torch::serialize::OutputArchive& a, const ModelMeta& m) {
   a.write("meta/env", ints({m.env.window, m.env.episode_jobs, m.hidden, m.shared_actor ? 1 : 0}));
   a.write("meta/env_reward", text(m.env.reward));
   a.write("meta/env_agents", text(m.env.agents));
+  a.write("meta/env_estimate", text(m.env.estimate));
   a.write("meta/env_mix", torch::tensor(std::vector<double>{m.env.alpha, m.env.beta}, torch::kFloat64));
 }
 
@@ -60,6 +64,9 @@ ModelMeta read_meta(torch::serialize::InputArchive& a, const std::string& path) 
     m.shared_actor = ea[3] != 0;
     m.env.reward = read_text(a, "meta/env_reward");
     m.env.agents = read_text(a, "meta/env_agents");
+    // Models saved before observations took an estimate source have none: requested times.
+    torch::Tensor est;
+    m.env.estimate = a.try_read("meta/env_estimate", est) ? text_of(est) : "requested";
     torch::Tensor mix;
     a.read("meta/env_mix", mix);
     m.env.alpha = mix[0].item<double>();

@@ -5,6 +5,7 @@
 #include "policies/autoscale/forecaster.hpp"
 #include "policies/registry.hpp"
 #include "policies/rl/demand_mlp.hpp"
+#include "policies/rl/runtime_mlp.hpp"
 #include "sim/error.hpp"
 
 namespace clustersim::rl {
@@ -15,7 +16,7 @@ TrainedPolicy::TrainedPolicy(std::shared_ptr<TrainedModel> model, std::string na
 void TrainedPolicy::reset(const EngineView& view) {
   const EnvConfig& env = model_->env_config();
   const int32_t agents = env.agents == "per-type" ? static_cast<int32_t>(view.cluster().node_types().size()) : 1;
-  features_ = std::make_unique<Featurizer>(view.cluster(), env.window, agents);
+  features_ = std::make_unique<Featurizer>(view.cluster(), env.window, agents, env.estimate);
   const ObsLayout here = layout_of(*features_), trained = model_->layout();
   if (!(here == trained))
     throw InputError("policy " + name_ + ": the model was trained on observations of " +
@@ -52,6 +53,7 @@ void TrainedPolicy::schedule(Decisions& d) {
 }
 
 void register_policies() {
+  register_runtime_predictors();  // estimate=mlp for the policies that take an estimate
   static std::once_flag once;
   std::call_once(once, [] {
     PolicyRegistry::extend_builtin([](PolicyRegistry& r) {

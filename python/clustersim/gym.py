@@ -167,9 +167,9 @@ def episode_source(workload, cluster=None, *, throughputs=None, reference_gpu="v
                              validation_fraction=validation_fraction)
 
 
-def _env_config(window, episode_jobs, reward, alpha, beta, agents, split) -> _rl.EnvConfig:
+def _env_config(window, episode_jobs, reward, alpha, beta, agents, split, estimate="requested") -> _rl.EnvConfig:
     c = _rl.EnvConfig(window=window, episode_jobs=episode_jobs, reward=reward, alpha=alpha, beta=beta,
-                      agents=agents, split=split)
+                      agents=agents, split=split, estimate=estimate)
     c.validate()
     return c
 
@@ -188,7 +188,8 @@ class SchedulingEnv:
     ``workload``: a :class:`clustersim.Workload` (with ``cluster`` and the other keywords of
     :func:`episode_source`) or an ``EpisodeSource``. Environment keywords: ``window`` (K),
     ``episode_jobs`` (N), ``reward`` (bsld | jct | util | mix, with ``alpha``, ``beta``),
-    ``agents`` (single | per-type), ``split`` (train | validation | test | all).
+    ``agents`` (single | per-type), ``split`` (train | validation | test | all), ``estimate``
+    (the slots' job-time feature: requested | runtime | user-mean2 | mlp, docs/predictors.md).
     """
 
     metadata = {"render_modes": []}
@@ -196,9 +197,9 @@ class SchedulingEnv:
     spec = None
 
     def __init__(self, workload, cluster=None, *, window=128, episode_jobs=256, reward="bsld", alpha=1.0, beta=1.0,
-                 agents="single", split="train", **source_options):
+                 agents="single", split="train", estimate="requested", **source_options):
         self.source = episode_source(workload, cluster, **source_options)
-        self.config = _env_config(window, episode_jobs, reward, alpha, beta, agents, split)
+        self.config = _env_config(window, episode_jobs, reward, alpha, beta, agents, split, estimate)
         self.env = _rl.SchedulingEnv(self.source, self.config)
         # The views, made once: step() rewrites what they show.
         self._obs = self.env.obs
@@ -287,9 +288,9 @@ class VecSchedulingEnv:
     spec = None
 
     def __init__(self, workload, cluster=None, *, num_envs=8, threads=1, window=128, episode_jobs=256, reward="bsld",
-                 alpha=1.0, beta=1.0, agents="single", split="train", **source_options):
+                 alpha=1.0, beta=1.0, agents="single", split="train", estimate="requested", **source_options):
         self.source = episode_source(workload, cluster, **source_options)
-        self.config = _env_config(window, episode_jobs, reward, alpha, beta, agents, split)
+        self.config = _env_config(window, episode_jobs, reward, alpha, beta, agents, split, estimate)
         self.envs = _rl.VecEnv(self.source, self.config, num_envs, threads)
         self.num_envs = self.envs.num_envs
         self._obs = self.envs.obs
@@ -362,8 +363,8 @@ class VecSchedulingEnv:
 
 def train(workload, cluster=None, *, model="model.pt", config=None, callback=None, as_frame=True, torch_threads=1,
           window=128, episode_jobs=256, reward="bsld", alpha=1.0, beta=1.0, agents=None, split="train",
-          throughputs=None, reference_gpu="v100", cross_rack_penalty=0.0, engine=None, train_fraction=0.7,
-          validation_fraction=0.15, eval_every=0, eval_windows=4, **params):
+          estimate="requested", throughputs=None, reference_gpu="v100", cross_rack_penalty=0.0, engine=None,
+          train_fraction=0.7, validation_fraction=0.15, eval_every=0, eval_windows=4, **params):
     """Trains PPO / MAPPO / DDPG with the C++ trainer (what ``clustersim train`` runs) and
     saves the model to ``model`` (None: not saved); ``clustersim.run(w, policy="ppo",
     params={"model": model})`` then schedules with it.
@@ -396,7 +397,7 @@ def train(workload, cluster=None, *, model="model.pt", config=None, callback=Non
     source = episode_source(workload, cluster, throughputs=throughputs, reference_gpu=reference_gpu,
                             cross_rack_penalty=cross_rack_penalty, engine=engine, train_fraction=train_fraction,
                             validation_fraction=validation_fraction)
-    env = _env_config(window, episode_jobs, reward, alpha, beta, agents, split)
+    env = _env_config(window, episode_jobs, reward, alpha, beta, agents, split, estimate)
     if torch_threads is not None:
         _rl.set_torch_threads(int(torch_threads))
     records = _rl.train(source, env, cfg, None if model is None else os.fspath(model), callback,
