@@ -8,6 +8,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "experiments/toml_input.hpp"
+
 #include "experiments/cli_options.hpp"
 #include "policies/registry.hpp"
 #include "sim/error.hpp"
@@ -145,19 +147,7 @@ class Reader {
  private:
   [[noreturn]] void fail(const toml::node& node, const std::string& key, const std::string& what,
                          const std::vector<std::string>& known) const {
-    std::string msg = what;
-    if (!known.empty()) {
-      const std::string leaf = key.substr(key.rfind('.') + 1);
-      const std::string near = closest_match(leaf, known);
-      msg += near.empty() ? " (known: " + join(known) + ")" : "; did you mean '" + near + "'?";
-    }
-    throw InputError::at(path_, static_cast<long>(node.source().begin.line), key, msg);
-  }
-
-  static std::string join(const std::vector<std::string>& v) {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-    return s;
+    toml_input::fail(path_, node, key, what, known);
   }
 
   void known_keys(const toml::table& t, const std::string& prefix, const std::vector<std::string>& known) const {
@@ -316,11 +306,7 @@ class Reader {
     return p;
   }
 
-  std::string relative_to_file(const std::string& p) const {
-    const std::filesystem::path path(p);
-    if (path.is_absolute()) return p;
-    return (std::filesystem::path(path_).parent_path() / path).lexically_normal().string();
-  }
+  std::string relative_to_file(const std::string& p) const { return toml_input::relative_to_file(path_, p); }
 
   std::string path_;
   const toml::table& root_;
@@ -329,23 +315,14 @@ class Reader {
 }  // namespace
 
 Experiment parse_experiment(const std::string& text, const std::string& path) {
-  toml::table root;
-  try {
-    root = toml::parse(text, path);
-  } catch (const toml::parse_error& e) {
-    throw InputError::at(path, static_cast<long>(e.source().begin.line), "", std::string(e.description()));
-  }
+  const toml::table root = toml_input::parse(text, path);
   Experiment e = Reader(path, root).read();
   e.text = text;
   return e;
 }
 
 Experiment read_experiment(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open the experiment file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_experiment(text.str(), path);
+  return parse_experiment(toml_input::read_file(path), path);
 }
 
 std::vector<SweepPoint> expand_grid(const Experiment& e) {

@@ -6,6 +6,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "experiments/toml_input.hpp"
+
 #include "experiments/reproduce.hpp"
 #include "policies/params.hpp"
 #include "sim/error.hpp"
@@ -132,13 +134,7 @@ class ExperimentReader {
  private:
   [[noreturn]] void fail(const toml::node& node, const std::string& key, const std::string& what,
                          const std::vector<std::string>& known) const {
-    std::string msg = what;
-    if (!known.empty()) {
-      const std::string leaf = key.substr(key.rfind('.') + 1);
-      const std::string near = closest_match(leaf, known);
-      if (!near.empty()) msg += "; did you mean '" + near + "'?";
-    }
-    throw InputError::at(path_, static_cast<long>(node.source().begin.line), key, msg);
+    toml_input::fail(path_, node, key, what, known);
   }
 
   std::optional<std::string> string_at(const toml::table& t, const char* key) const {
@@ -170,11 +166,7 @@ class ExperimentReader {
     return out;
   }
 
-  std::string relative_to_file(const std::string& p) const {
-    const std::filesystem::path path(p);
-    if (path.is_absolute()) return p;
-    return (std::filesystem::path(path_).parent_path() / path).lexically_normal().string();
-  }
+  std::string relative_to_file(const std::string& p) const { return toml_input::relative_to_file(path_, p); }
 
   std::string path_;
   const toml::table& root_;
@@ -183,22 +175,12 @@ class ExperimentReader {
 }  // namespace
 
 ReproduceRequest parse_reproduce_experiment(const std::string& text, const std::string& path) {
-  toml::table root;
-  try {
-    root = toml::parse(text, path);
-  } catch (const toml::parse_error& e) {
-    throw InputError::at(path, static_cast<long>(e.source().begin.line), "",
-                         std::string(e.description()));
-  }
+  const toml::table root = toml_input::parse(text, path);
   return ExperimentReader(path, root).read();
 }
 
 ReproduceRequest read_reproduce_experiment(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open the experiment file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_reproduce_experiment(text.str(), path);
+  return parse_reproduce_experiment(toml_input::read_file(path), path);
 }
 
 }  // namespace clustersim
