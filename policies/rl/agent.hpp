@@ -110,7 +110,8 @@ class Trainer {
   // The current policy as a model (a snapshot; saving it gives a checkpoint).
   virtual std::unique_ptr<TrainedModel> model() const = 0;
   // A checksum of every parameter's bits (FNV-1a): equal on all ranks of a distributed run
-  // after every update (the trainer checks it); 0 where not implemented.
+  // after every update (the PPO trainer checks it). DDPG never runs distributed and keeps
+  // this default, 0.
   virtual uint64_t parameter_checksum() const { return 0; }
 };
 
