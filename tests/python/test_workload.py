@@ -126,7 +126,8 @@ def test_policy_registry_lists_what_the_cli_lists(cli):
     easy = next(p for p in cs.policies() if p.name == "easy")
     assert easy.description in out
     assert {(p.name, p.default) for p in easy.params} == {("order", "fcfs"), ("backfill", "easy"),
-                                                          ("placement", "first-fit")}
+                                                          ("placement", "first-fit"), ("estimate", "requested"),
+                                                          ("reservation", "estimate")}
 
 
 def test_the_package_exports_what_it_lists():
