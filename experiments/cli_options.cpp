@@ -8,6 +8,7 @@
 
 #include "policies/params.hpp"
 #include "sim/error.hpp"
+#include "workloads/text.hpp"
 #include "traces/format.hpp"
 #include "traces/cluster_spec.hpp"
 #include "traces/openb.hpp"
@@ -138,8 +139,8 @@ TraceOptions trace_options(const po::variables_map& vm) {
   o.strict = !vm["lenient"].as<bool>();
   o.skip_failed = vm["skip-failed"].as<bool>();
   o.skip_cancelled = vm["skip-cancelled"].as<bool>();
-  o.swf_procs = parse_procs_source(vm["swf-procs"].as<std::string>());
-  o.swf_estimate = parse_estimate_source(vm["swf-estimate"].as<std::string>());
+  o.swf_procs = option(vm, "swf-procs", parse_procs_source);
+  o.swf_estimate = option(vm, "swf-estimate", parse_estimate_source);
   o.cpu = option(vm, "cpu-unit", parse_openb_cpu_unit);
   o.skip_unfinished = vm["skip-unfinished"].as<bool>();
   o.philly_runtime = option(vm, "philly-runtime", parse_philly_runtime);
@@ -302,7 +303,12 @@ Cluster make_cluster(const po::variables_map& vm, const Workload& w) {
       throw InputError("--cluster-spec and --procs/--nodes: give one cluster, not both");
     const std::string path = vm["cluster-spec"].as<std::string>();
     const bool csv = path.size() >= 4 && path.compare(path.size() - 4, 4, ".csv") == 0;
-    return csv ? read_openb_cluster(path).cluster : read_cluster_spec(path).cluster;
+    if (!csv) return read_cluster_spec(path).cluster;
+    // An openb node list counts CPUs in the unit the pods are read with (docs/openb.md): with
+    // --cpu-unit cores a node offers whole cores, as the pods then ask for whole cores.
+    OpenbOptions openb;
+    if (vm.count("cpu-unit")) openb.cpu = option(vm, "cpu-unit", parse_openb_cpu_unit);
+    return read_openb_cluster(path, openb).cluster;
   }
   int64_t cores = vm["cores-per-node"].as<int64_t>();
   if (cores < 1) throw InputError("--cores-per-node: must be >= 1, got " + std::to_string(cores));
@@ -321,15 +327,16 @@ Cluster make_cluster(const po::variables_map& vm, const Workload& w) {
 
 EngineConfig make_engine_config(const po::variables_map& vm) {
   EngineConfig c;
-  double round = vm["round-interval"].as<double>();
-  if (round < 0 || !std::isfinite(round)) throw InputError("--round-interval: must be >= 0");
-  c.round_interval = Time::from_seconds_ceil(round);
   c.check_invariants = vm["check-invariants"].as<bool>();
   auto seconds = [&](const char* name) {
     const double v = vm[name].as<double>();
     if (v < 0 || !std::isfinite(v)) throw InputError(std::string("--") + name + ": must be >= 0");
+    // Beyond this, seconds in microseconds would not fit the engine's 64-bit time.
+    if (v > kMaxOptionSeconds)
+      throw InputError(std::string("--") + name + ": must be at most 1e12 s, got " + text::shortest(v));
     return Time::from_seconds_ceil(v);
   };
+  c.round_interval = seconds("round-interval");
   c.restore_delay = seconds("restore-delay");
   c.checkpoint_interval = seconds("checkpoint-interval");
   const std::string on_failure = vm["on-node-failure"].as<std::string>();
@@ -428,8 +435,9 @@ void set_failures(const po::variables_map& vm, FailureModel& model, std::vector<
   try {
     model.validate();
   } catch (const InputError& e) {
-    const std::string what = e.what();
-    throw InputError(what.find("mtbf") != std::string::npos ? "--mtbf-hours: must be >= 0" : "--mttr-hours: must be > 0");
+    const std::string what = e.what();  // "failures.mtbf_hours: must be ..."
+    const bool mtbf = what.starts_with("failures.mtbf_hours");
+    throw InputError(std::string(mtbf ? "--mtbf-hours" : "--mttr-hours") + what.substr(what.find(':')));
   }
   if (vm.count("node-events")) {
     if (model.enabled()) throw InputError("--node-events: give it or --mtbf-hours, not both");

@@ -31,6 +31,9 @@ void add_autoscale_options(po::options_description& d);
 // The built-in default workload: the Lublin-Feitelson model, 10,000 jobs on 256 processors.
 inline constexpr int64_t kDefaultJobs = 10000;
 inline constexpr int64_t kDefaultProcs = 256;
+// The longest time in seconds an option takes: 10^12 s (31,700 years), as the trace readers
+// allow; in microseconds, even summed a few times, it fits the engine's 64-bit time.
+inline constexpr double kMaxOptionSeconds = 1e12;
 
 // The trace reader settings from the options of add_trace_reader_options (and --trace-cache).
 TraceOptions trace_options(const po::variables_map& vm);

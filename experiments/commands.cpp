@@ -16,6 +16,8 @@
 #include "policies/params.hpp"
 #include "policies/registry.hpp"
 #include "sim/error.hpp"
+#include "workloads/text.hpp"
+#include "traces/cache.hpp"
 #include "workloads/stats.hpp"
 
 namespace clustersim::cli {
@@ -50,6 +52,15 @@ static StopOnSignal& stop_on_signal() {
   return stop;
 }
 
+// -1 (automatic: about 1,000 samples), 0 (off) or a period in seconds.
+static double sample_interval(const po::variables_map& vm) {
+  const double s = vm["sample-interval"].as<double>();
+  if (s != -1 && !(s >= 0 && s <= kMaxOptionSeconds))
+    throw InputError("--sample-interval: expected -1 (about 1,000 samples), 0 (off) or a period of at most 1e12 s, got " +
+                     text::shortest(s));
+  return s;
+}
+
 static double flush_seconds(const po::variables_map& vm) {
   const double s = vm["flush-seconds"].as<double>();
   if (!(s > 0) || !std::isfinite(s)) throw InputError("--flush-seconds: must be > 0, got " + std::to_string(s));
@@ -64,13 +75,46 @@ RunSetup shared_setup(const po::variables_map& vm, const Workload& w) {
   set_failures(vm, s.failures, s.node_events);
   s.throughputs = throughput_table(vm);
   s.speed = speed_config(vm);
-  s.sample_interval_s = vm["sample-interval"].as<double>();
+  s.sample_interval_s = sample_interval(vm);
   s.hdf5.flush_seconds = flush_seconds(vm);
   s.autoscale = autoscale_config(vm);
   s.observers.push_back(&stop_on_signal());
   s.meta = base_meta(vm, w);
   s.progress = isatty(STDERR_FILENO) && !vm["quiet"].as<bool>();
   return s;
+}
+
+// Whether the --trace is read in milli-CPUs (--cpu-unit milli, the default for the DL traces
+// that have a CPU column) while the cluster counts whole cores (a TOML spec, --nodes, --procs;
+// an openb node list is read in the pods' unit).
+static bool milli_cpus_on_a_cores_cluster(const po::variables_map& vm) {
+  if (!vm.count("trace")) return false;
+  if (vm.count("cluster-spec") && vm["cluster-spec"].as<std::string>().ends_with(".csv")) return false;
+  const std::string path = vm["trace"].as<std::string>();
+  try {
+    const TraceOptions o = trace_options(vm);
+    const TraceFormat f = o.format ? *o.format : detect_trace_format(path);
+    const auto settings = f == TraceFormat::Cache ? read_cache_source(path).settings : o.settings(f);
+    for (const auto& [key, value] : settings)
+      if (key == "cpu-unit") return value == "milli";
+  } catch (const InputError&) {
+    // The trace was read already; if its format cannot be told again, give no hint.
+  }
+  return false;
+}
+
+// A run in which the cluster rejected every job measured nothing: that is bad input (a workload
+// that does not match the cluster), not a table of zeros. Names the first reason and, when it is
+// the likely cause, the CPU unit. A run where only some jobs are rejected reports them and goes on.
+static void check_some_job_can_run(const po::variables_map& vm, size_t jobs, const RunOutcome& o) {
+  if (jobs == 0 || o.rejections.size() < jobs) return;
+  const auto& [id, why] = o.rejections.front();
+  std::string msg = "all " + std::to_string(jobs) + " jobs were rejected: none can ever run on this cluster (first: job " +
+                    std::to_string(id) + ": " + why + ")";
+  if (milli_cpus_on_a_cores_cluster(vm))
+    msg += "; the trace's CPU requests are read in milli-CPUs (--cpu-unit milli, the default) and this cluster counts "
+           "whole cores: give --cpu-unit cores";
+  throw InputError(msg);
 }
 
 // "node-hours 1234.5, cost 49.38, energy 12.35 kWh" (and the autoscaler's activity).
@@ -110,7 +154,9 @@ int cmd_run(int argc, char** argv) {
   if (vm.count("out")) s.out_path = vm["out"].as<std::string>();
   std::string name = s.workload.name, cluster = describe_cluster(s.cluster), policy = s.policy;
   const bool gpu_cluster = s.cluster.total_capacity().gpu_milli > 0;
+  const size_t jobs = s.workload.jobs.size();
   RunOutcome o = run_simulation(std::move(s));
+  check_some_job_can_run(vm, jobs, o);
   if (!vm["quiet"].as<bool>()) {
     std::cout << name << " on " << cluster << "\n" << format_table({{policy, o}}, gpu_cluster);
     std::cout << "power: " << power_line(o) << "\n";
@@ -163,6 +209,7 @@ int cmd_compare(int argc, char** argv) {
     s.policy = n;
     if (!out_dir.empty()) s.out_path = out_dir + "/" + n + ".h5";
     rows.emplace_back(n, run_simulation(std::move(s)));
+    check_some_job_can_run(vm, w.jobs.size(), rows.back().second);  // the same for every policy: stop at the first
   }
   if (!vm["quiet"].as<bool>()) std::cout << w.name << " (" << w.jobs.size() << " jobs) on " << describe_cluster(cluster) << "\n";
   std::cout << format_table(rows, cluster.total_capacity().gpu_milli > 0);

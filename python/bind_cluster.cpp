@@ -48,7 +48,11 @@ void bind_cluster(py::module_& m) {
           "homogeneous",
           [](int64_t nodes, const Resources& per_node, const std::string& type_name) {
             if (nodes < 1) throw InputError("cluster: nodes must be >= 1, got " + std::to_string(nodes));
-            return Cluster::homogeneous(nodes, per_node, type_name);
+            try {
+              return Cluster::homogeneous(nodes, per_node, type_name);
+            } catch (const std::invalid_argument& e) {
+              throw InputError(std::string("cluster: ") + e.what());  // bad input, as everywhere else
+            }
           },
           py::arg("nodes"), py::arg("per_node"), py::arg("type_name") = "node",
           "`nodes` identical nodes of capacity `per_node`, all in rack 0.")
@@ -60,7 +64,16 @@ void bind_cluster(py::module_& m) {
           },
           py::arg("cores"),
           "One pool of `cores` processors: the textbook SWF machine (what the CLI uses by default).")
-      .def("add_node_type", &Cluster::add_node_type, py::arg("type"), "Adds a NodeType; returns its index.")
+      .def(
+          "add_node_type",
+          [](Cluster& c, const NodeType& type) {
+            try {
+              return c.add_node_type(type);
+            } catch (const std::invalid_argument& e) {
+              throw InputError(std::string("add_node_type: ") + e.what());  // bad input, as everywhere else
+            }
+          },
+          py::arg("type"), "Adds a NodeType; returns its index.")
       .def(
           "add_nodes",
           [](Cluster& c, uint32_t type, int64_t count, int32_t rack) {

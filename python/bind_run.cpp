@@ -228,7 +228,9 @@ std::unique_ptr<RunResult> run(const Workload& workload, const py::object& clust
   if (!params.is_none())
     for (const auto& [k, v] : params.cast<py::dict>()) s.policy_params[py::str(k).cast<std::string>()] = param_text(v);
   if (!engine.is_none()) s.engine = engine.cast<EngineConfig>();
-  if (!std::isfinite(sample_interval)) throw InputError("sample_interval: must be a finite number of seconds");
+  if (!std::isfinite(sample_interval) || sample_interval > 1e12)
+    throw InputError("sample_interval: must be a finite number of seconds, at most 1e12, got " +
+                     std::to_string(sample_interval));
   if (!throughputs.is_none()) {
     s.throughputs = std::make_shared<const ThroughputTable>(
         read_throughputs(py::str(py::module_::import("os").attr("fsdecode")(throughputs)).cast<std::string>()));

@@ -85,6 +85,16 @@ Workload workload_from_arrays(py::array_t<double, py::array::forcecast> submit,
     wall.assign(a.data(), a.data() + n);
   }
   std::vector<int64_t> ids = column_i64(trace_id, "trace_id"), users = column_i64(user, "user");
+  // Values the job fields (32-bit) cannot hold are refused, never wrapped.
+  if (cores_per_task < 1) throw InputError("from_arrays: cores_per_task: expected >= 1, got " + std::to_string(cores_per_task));
+  for (py::ssize_t i = 0; i < n; ++i) {
+    if (tasks.at(i) < 1 || tasks.at(i) > INT32_MAX)
+      throw InputError("from_arrays: tasks[" + std::to_string(i) + "]: expected 1 to 2147483647, got " +
+                       std::to_string(tasks.at(i)));
+    if (!users.empty() && (users[static_cast<size_t>(i)] < -1 || users[static_cast<size_t>(i)] > INT32_MAX))
+      throw InputError("from_arrays: user[" + std::to_string(i) + "]: expected -1 (unknown) to 2147483647, got " +
+                       std::to_string(users[static_cast<size_t>(i)]));
+  }
   Workload w;
   w.name = name;
   w.machine.max_procs = machine_procs;

@@ -8,13 +8,27 @@
 
 namespace clustersim::py_bindings {
 
-Time seconds_to_time(double seconds, const char* what) {
+namespace {
+
+// Times beyond +-10^12 s (31,700 years, the trace readers' limit) would not fit the engine's
+// 64-bit microseconds once summed: refused rather than wrapped.
+constexpr double kMaxSeconds = 1e12;
+
+void check_seconds(double seconds, const char* what) {
   if (!std::isfinite(seconds)) throw py::value_error(std::string(what) + ": expected a finite number of seconds");
+  if (std::fabs(seconds) > kMaxSeconds)
+    throw py::value_error(std::string(what) + ": expected at most 1e12 seconds, got " + std::to_string(seconds));
+}
+
+}  // namespace
+
+Time seconds_to_time(double seconds, const char* what) {
+  check_seconds(seconds, what);
   return Time::from_us(std::llround(seconds * static_cast<double>(Time::kUsPerSecond)));
 }
 
 Time seconds_to_time_ceil(double seconds, const char* what) {
-  if (!std::isfinite(seconds)) throw py::value_error(std::string(what) + ": expected a finite number of seconds");
+  check_seconds(seconds, what);
   return Time::from_seconds_ceil(seconds);
 }
 
