@@ -53,6 +53,7 @@ void add_workload_options(po::options_description& d) {
       ("mean-runtime", po::value<double>()->default_value(3600.0), "poisson: mean runtime (s)")
       ("estimate-factor", po::value<double>()->default_value(1.0), "synthetic: walltime = runtime x U[1, f)")
       ("jobs-per-hour", po::value<double>()->default_value(6.0), "dl: Poisson arrival rate (0: all at time 0)")
+      ("elastic-fraction", po::value<double>()->default_value(0.0), "dl: share of jobs made elastic (g GPUs: may run on max(1, g/2) to 2g; docs/dl.md)")
       ("single-gpu", po::bool_switch(), "dl: every job uses one GPU (default: 1/2/4/8 as in Gavel)")
       ("users", po::value<int32_t>()->default_value(10), "dl: jobs belong to this many users")
       ("seed", po::value<uint64_t>()->default_value(1), "seed for generators and random transforms");
@@ -193,6 +194,7 @@ static Workload base_workload(const po::variables_map& vm) {
     c.multi_gpu = !vm["single-gpu"].as<bool>();
     c.users = vm["users"].as<int32_t>();
     c.reference_gpu = vm["reference-gpu"].as<std::string>();
+    c.elastic_fraction = vm["elastic-fraction"].as<double>();
     c.seed = vm["seed"].as<uint64_t>();
     return generate_dl(*throughput_table(vm), c);
   }

@@ -139,6 +139,7 @@ int cmd_run(int argc, char** argv) {
   add_cluster_options(d);
   add_engine_options(d);
   add_autoscale_options(d);
+  add_checkpoint_options(d);
   po::variables_map vm;
   if (!parse(argc, argv, d, vm, "usage: clustersim run [--trace FILE | --synthetic lublin|poisson|dl] [--cluster-spec FILE] [--policy NAME] [--out FILE.h5]"))
     return 0;
@@ -152,6 +153,7 @@ int cmd_run(int argc, char** argv) {
   s.policy = vm["policy"].as<std::string>();
   s.policy_params = param_values(vm);
   if (vm.count("out")) s.out_path = vm["out"].as<std::string>();
+  set_checkpoint(vm, s, argc, argv);
   std::string name = s.workload.name, cluster = describe_cluster(s.cluster), policy = s.policy;
   const bool gpu_cluster = s.cluster.total_capacity().gpu_milli > 0;
   const size_t jobs = s.workload.jobs.size();
@@ -170,6 +172,7 @@ int cmd_run(int argc, char** argv) {
       std::cout << "\n";
     }
     if (vm.count("out")) std::cout << "wrote " << vm["out"].as<std::string>() << "\n";
+    if (o.resumed) std::cout << "resumed from " << vm["resume"].as<std::string>() << "\n";
   }
   return 0;
 }

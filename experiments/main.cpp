@@ -24,7 +24,8 @@ const char* kUsage =
     "  reproduce  re-compute a published table under its simulator's protocol (rlscheduler)\n"
     "  train      train a PPO / MAPPO / DDPG scheduling agent in the loop (clustersim run --policy ppo uses it)\n"
     "  sweep      every point of an experiment file's grid, resumable; `mpirun -np N` shares the points\n"
-    "  report     a sweep's report: summary table with confidence intervals and figures (Python)\n";
+    "  report     a sweep's report: summary table with confidence intervals and figures (Python)\n"
+    "  resume     go on with a run from its checkpoint (clustersim run --checkpoint FILE)\n";
 
 }  // namespace
 
@@ -47,8 +48,9 @@ int main(int argc, char** argv) {
     if (cmd == "train") return cli::cmd_train(argc - 1, argv + 1);
     if (cmd == "sweep") return cli::cmd_sweep(argc - 1, argv + 1);
     if (cmd == "report") return cli::cmd_report(argc - 1, argv + 1);
+    if (cmd == "resume") return cli::cmd_resume(argc - 1, argv + 1);
     std::string msg = "clustersim: unknown subcommand '" + cmd + "'";
-    std::string near = closest_match(cmd, {"run", "compare", "info", "policies", "reproduce", "convert", "train", "sweep", "report"});
+    std::string near = closest_match(cmd, {"run", "compare", "info", "policies", "reproduce", "convert", "train", "sweep", "report", "resume"});
     if (!near.empty()) msg += " (did you mean '" + near + "'?)";
     std::cerr << msg << "; see clustersim --help\n";
     return 2;
@@ -60,7 +62,10 @@ int main(int argc, char** argv) {
     return 1;
   } catch (const cli::Interrupted& e) {
     std::cerr << "clustersim " << cmd << ": " << e.what()
-              << "; every record written so far is kept in the output file (run_complete = 0)\n";
+              << "; every record written so far is kept in the output file (run_complete = 0)"
+              << (cli::checkpoint_written_on_stop().empty() ? std::string()
+                                                            : "; resume with: clustersim resume " + cli::checkpoint_written_on_stop())
+              << "\n";
     return 128 + e.signal();
   } catch (const DecisionError& e) {
     std::cerr << "clustersim " << cmd << ": policy error: " << e.what() << "\n";

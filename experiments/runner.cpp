@@ -47,6 +47,56 @@ std::string file_checksum(const std::string& path) {
   return hex;
 }
 
+namespace {
+
+// The first section of a checkpoint: how to make the run again, and what it was.
+void write_run_header(StateWriter& w, const RunSetup& s, double wall_seconds, int64_t checkpoints) {
+  write_command_header(w, s.command_line);
+  w.section("clustersim run");
+  w.put(s.policy);
+  w.put(s.meta.policy_params);
+  w.put(s.out_path);
+  w.put(wall_seconds);
+  w.put(checkpoints);
+}
+
+struct RunHeader {
+  std::vector<std::string> command_line;
+  std::string policy, params, out_path;
+  double wall_seconds = 0;
+  int64_t checkpoints = 0;
+};
+
+RunHeader read_run_header(StateReader& r) {
+  RunHeader h;
+  h.command_line = read_command_header(r);
+  r.section("clustersim run");
+  r.get(h.policy);
+  r.get(h.params);
+  r.get(h.out_path);
+  r.get(h.wall_seconds);
+  r.get(h.checkpoints);
+  return h;
+}
+
+}  // namespace
+
+void write_command_header(StateWriter& w, const std::vector<std::string>& command_line) {
+  w.section("clustersim command");
+  w.put(command_line);
+}
+
+std::vector<std::string> read_command_header(StateReader& r) {
+  r.section("clustersim command");
+  return r.get<std::vector<std::string>>();
+}
+
+std::vector<std::string> checkpoint_command_line(const std::string& path) {
+  const std::string payload = read_checkpoint_file(path);
+  StateReader r(payload, path);
+  return read_command_header(r);
+}
+
 static Time auto_sample_interval(const Workload& w) {
   double span = w.span().seconds();
   return Time::from_seconds(std::max<int64_t>(1, static_cast<int64_t>(std::ceil(span / 1000.0))));
@@ -81,9 +131,15 @@ RunOutcome run_simulation(RunSetup setup) {
     policy = autoscaler.get();
   }
 
-  // The writer is opened before the run so that an unwritable path fails up front.
-  std::unique_ptr<Hdf5RunWriter> writer;
-  if (!setup.out_path.empty()) writer = std::make_unique<Hdf5RunWriter>(setup.out_path, setup.meta, setup.hdf5);
+  const bool checkpointing = !setup.checkpoint_path.empty(), resuming = !setup.resume_from.empty();
+  if ((checkpointing || resuming) && !policy->checkpointable())
+    throw InputError("policy " + setup.policy +
+                     " cannot be checkpointed (docs/checkpoints.md lists the policies and estimates that can)");
+  if (checkpointing && !(setup.checkpoint_every_s > 0))
+    throw InputError("checkpoint interval: must be > 0 seconds, got " + std::to_string(setup.checkpoint_every_s));
+  // A missing or corrupt checkpoint fails here, before the output file is touched.
+  std::string payload;
+  if (resuming) payload = read_checkpoint_file(setup.resume_from);
 
   if (setup.failures.enabled() && !setup.node_events.empty())
     throw InputError("failures: give a failure model (MTBF/MTTR) or node events from a file, not both");
@@ -102,17 +158,76 @@ RunOutcome run_simulation(RunSetup setup) {
   Engine engine(std::move(setup.cluster), std::move(setup.workload.jobs), setup.engine);
   engine.set_node_events(node_source.get());
   if (speed) engine.set_speed_model(&*speed);
+
+  RunOutcome out;
+  double wall_before = 0;
+  std::optional<StateReader> reader;
+  if (resuming) {
+    reader.emplace(payload, setup.resume_from);
+    StateReader& r = *reader;
+    const RunHeader h = read_run_header(r);
+    r.expect_same(h.policy, setup.policy, "the policy ('" + h.policy + "')");
+    r.expect_same(h.params, setup.meta.policy_params, "the policy parameters ('" + h.params + "')");
+    r.expect_same(h.out_path.empty(), setup.out_path.empty(), "whether an output file is written");
+    engine.restore(r);
+    policy->restore_state(engine, r);
+    wall_before = h.wall_seconds;
+    out.checkpoints_written = h.checkpoints;
+    out.resumed = true;
+  }
+  // The writer is opened before the run so that an unwritable path fails up front (and, when
+  // resuming, only once the checkpoint has been read: a bad one leaves the file alone).
+  std::unique_ptr<Hdf5RunWriter> writer;
+  if (!setup.out_path.empty()) writer = std::make_unique<Hdf5RunWriter>(setup.out_path, setup.meta, setup.hdf5);
   if (writer) engine.add_observer(writer.get());
+  if (writer && checkpointing) writer->keep_for_checkpoints();
+  if (reader) {
+    if (writer) writer->restore_state(engine, *reader);
+    reader->section("end");
+    if (!reader->at_end()) reader->corrupt("bytes after the end");
+  } else {
+    policy->reset(engine);
+  }
   std::optional<ProgressLine> progress;
   if (setup.progress) {
     progress.emplace(setup.policy);
     engine.add_observer(&*progress);
   }
   for (Observer* o : setup.observers) engine.add_observer(o);
-  auto t0 = std::chrono::steady_clock::now();
-  engine.run(*policy);  // on an exception the writer's destructor flushes and closes the file
-  RunOutcome out;
-  out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  using Clock = std::chrono::steady_clock;
+  auto t0 = Clock::now(), last_checkpoint = t0;
+  auto save = [&] {
+    StateWriter w;
+    const double wall = wall_before + std::chrono::duration<double>(Clock::now() - t0).count();
+    write_run_header(w, setup, wall, out.checkpoints_written + 1);
+    engine.save(w);
+    policy->save_state(w);
+    if (writer) writer->save_state(w);
+    w.section("end");
+    write_checkpoint_file(setup.checkpoint_path, w.bytes());
+    ++out.checkpoints_written;
+    last_checkpoint = Clock::now();
+  };
+  const auto every = std::chrono::duration<double>(setup.checkpoint_every_s);
+  if (checkpointing) save();  // an unwritable checkpoint path fails before the run
+  // The run loop of Engine::run, with checkpoints between decision points. On an exception
+  // the writer's destructor flushes and closes the file.
+  while (engine.advance()) {
+    policy->schedule(engine.decisions());
+    if (!checkpointing) continue;
+    if (setup.check_stop) {
+      try {
+        setup.check_stop();
+      } catch (...) {
+        save();
+        throw;
+      }
+    }
+    if (Clock::now() - last_checkpoint >= every) save();
+  }
+  engine.finish();
+  out.wall_seconds = wall_before + std::chrono::duration<double>(Clock::now() - t0).count();
   if (writer) {
     writer->set_wall_time(out.wall_seconds);
     writer->close();
@@ -127,6 +242,8 @@ RunOutcome run_simulation(RunSetup setup) {
     out.nodes_powered_on = autoscaler->nodes_powered_on();
     out.nodes_powered_off = autoscaler->nodes_powered_off();
   }
+  // The run is complete and its file closed: its checkpoint would only resume a finished run.
+  if (checkpointing) std::remove(setup.checkpoint_path.c_str());
   return out;
 }
 

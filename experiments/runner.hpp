@@ -1,6 +1,7 @@
 #pragma once
 // One simulation run from a description: workload, cluster, policy by name, engine settings,
 // output file. The CLI's run and compare commands and the Python bindings all go through it.
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -11,6 +12,7 @@
 #include "sim/cluster.hpp"
 #include "sim/engine.hpp"
 #include "sim/metrics.hpp"
+#include "sim/state_io.hpp"
 #include "sim/workload.hpp"
 #include "workloads/dl.hpp"
 #include "workloads/failures.hpp"
@@ -47,6 +49,19 @@ struct RunSetup {
   // More observers, owned by the caller (e.g. the Python bindings' Ctrl-C check); they are
   // added after the output writer.
   std::vector<Observer*> observers;
+  // Checkpoints (docs/checkpoints.md). With checkpoint_path, the run's whole state (engine,
+  // policy, output file's rows) is written there every checkpoint_every_s seconds of wall
+  // time, atomically, and once more when check_stop throws (a stop signal) before the
+  // exception goes on; the policy must be checkpointable (InputError before the run if not).
+  // resume_from: a checkpoint of this same run (same workload, cluster, policy, settings and
+  // output path, checked) to continue from; the results equal those of an uninterrupted run.
+  std::string checkpoint_path;
+  double checkpoint_every_s = 600;
+  std::string resume_from;
+  std::function<void()> check_stop;  // called after each decision point of a checkpointed run
+  // Stored in the checkpoint for `clustersim resume`: the command line that made the run,
+  // subcommand first ("run", "--trace", ...).
+  std::vector<std::string> command_line;
 };
 
 struct RunOutcome {
@@ -58,7 +73,17 @@ struct RunOutcome {
   std::vector<std::pair<int64_t, std::string>> rejections;  // trace job id, reason
   // With autoscaling: control steps taken, nodes powered on and off.
   int64_t autoscale_steps = 0, nodes_powered_on = 0, nodes_powered_off = 0;
+  int64_t checkpoints_written = 0;
+  bool resumed = false;  // it went on from RunSetup::resume_from (wall_seconds includes the time before)
 };
+
+// Every checkpoint a command writes (run, train) starts with the command line that made it,
+// subcommand first, so that `clustersim resume FILE` can run it again.
+void write_command_header(StateWriter& w, const std::vector<std::string>& command_line);
+std::vector<std::string> read_command_header(StateReader& r);
+// The command line stored in a checkpoint file. Throws InputError naming the file when it is
+// not a readable checkpoint.
+std::vector<std::string> checkpoint_command_line(const std::string& path);
 
 // Runs to the end. Bad input (unknown policy, bad parameter, unwritable output) throws
 // InputError before the simulation starts; a refused decision throws DecisionError after the

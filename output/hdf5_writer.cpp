@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -62,6 +63,17 @@ struct Hdf5RunWriter::File {
   bool wall_time_set = false;
   bool broken = false;  // an HDF5 call failed: write nothing more, only release the handles
 
+  // For checkpoints (keep_for_checkpoints): the jobs in /jobs row order, and the time series.
+  struct SampleRow {
+    double time, utilisation;
+    int64_t used_cores, used_gpu_milli, used_mem_mib, queue_length, running_jobs, finished_jobs, nodes_down, nodes_on,
+        nodes_booting;
+  };
+  bool keep = false;
+  std::vector<uint32_t> row_order;
+  std::vector<SampleRow> samples;
+  void sample_row(const SampleRow& row);
+
   File(const std::string& p, const RunMeta& meta, const Hdf5Options& o);
   void track(const EngineView& v);
   void job_row(const EngineView& v, JobId j);
@@ -102,6 +114,7 @@ void Hdf5RunWriter::File::job_row(const EngineView& v, JobId j) {
   uint32_t i = j.value();
   if (written[i]) return;  // every job exactly once
   written[i] = true;
+  if (keep) row_order.push_back(i);
   const JobSpec& s = v.spec(j);
   const JobRecord& r = v.record(j);
   bool started = r.first_start != Time::max();
@@ -243,6 +256,23 @@ void Hdf5RunWriter::on_job_finish(const EngineView& view, JobId job) {
   });
 }
 
+void Hdf5RunWriter::File::sample_row(const SampleRow& row) {
+  if (keep) samples.push_back(row);
+  h5::TimeseriesColumns& ts = layout.timeseries;
+  ts.time.push(row.time);
+  ts.used_cores.push(row.used_cores);
+  ts.used_gpu_milli.push(row.used_gpu_milli);
+  ts.used_mem_mib.push(row.used_mem_mib);
+  ts.utilisation.push(row.utilisation);
+  ts.queue_length.push(row.queue_length);
+  ts.running_jobs.push(row.running_jobs);
+  ts.finished_jobs.push(row.finished_jobs);
+  ts.nodes_down.push(row.nodes_down);
+  ts.nodes_on.push(row.nodes_on);
+  ts.nodes_booting.push(row.nodes_booting);
+  rows_added(layout.timeseries_table);
+}
+
 void Hdf5RunWriter::on_sample(const EngineView& view) {
   if (!file_) return;
   File& f = *file_;
@@ -250,20 +280,65 @@ void Hdf5RunWriter::on_sample(const EngineView& view) {
     const Cluster& c = view.cluster();
     Resources used = c.total_used();
     int64_t up_cores = c.up_capacity().cores;
-    h5::TimeseriesColumns& ts = f.layout.timeseries;
-    ts.time.push(view.now().seconds());
-    ts.used_cores.push(used.cores);
-    ts.used_gpu_milli.push(used.gpu_milli);
-    ts.used_mem_mib.push(used.mem_mib);
-    ts.utilisation.push(up_cores > 0 ? static_cast<double>(used.cores) / static_cast<double>(up_cores) : 0.0);
-    ts.queue_length.push(static_cast<int64_t>(view.queue().size()));
-    ts.running_jobs.push(static_cast<int64_t>(view.running_by_expected_end().size()));
-    ts.finished_jobs.push(view.finished_count());
-    ts.nodes_down.push(view.nodes_down());
-    ts.nodes_on.push(view.nodes_on());
-    ts.nodes_booting.push(view.nodes_booting());
-    f.rows_added(f.layout.timeseries_table);
+    f.sample_row({view.now().seconds(),
+                  up_cores > 0 ? static_cast<double>(used.cores) / static_cast<double>(up_cores) : 0.0, used.cores,
+                  used.gpu_milli, used.mem_mib, static_cast<int64_t>(view.queue().size()),
+                  static_cast<int64_t>(view.running_by_expected_end().size()), view.finished_count(),
+                  view.nodes_down(), view.nodes_on(), view.nodes_booting()});
   });
+}
+
+void Hdf5RunWriter::keep_for_checkpoints() {
+  if (file_) file_->keep = true;
+}
+
+void Hdf5RunWriter::save_state(StateWriter& w) const {
+  w.section("hdf5 writer");
+  if (!file_ || !file_->keep) throw std::logic_error("Hdf5RunWriter::save_state: not open or not keeping state");
+  const File& f = *file_;
+  w.put(f.row_order);
+  std::vector<int32_t> first(f.placements.size()), count(f.placements.size());
+  for (size_t i = 0; i < f.placements.size(); ++i) {
+    first[i] = f.placements[i].first_node;
+    count[i] = f.placements[i].num_nodes;
+  }
+  w.put(first);
+  w.put(count);
+  w.put(f.samples);
+  w.put(std::chrono::duration<double>(Clock::now() - f.run_start).count());
+}
+
+void Hdf5RunWriter::restore_state(const EngineView& view, StateReader& r) {
+  r.section("hdf5 writer");
+  if (!file_) throw std::logic_error("Hdf5RunWriter::restore_state: the file is closed");
+  File& f = *file_;
+  f.keep = true;
+  std::vector<uint32_t> order;
+  std::vector<int32_t> first, count;
+  std::vector<File::SampleRow> samples;
+  r.get(order);
+  r.get(first);
+  r.get(count);
+  r.get(samples);
+  const double wall_before = r.get<double>();
+  if (first.size() != view.num_jobs() || count.size() != view.num_jobs()) r.corrupt("the writer's job table");
+  for (uint32_t j : order)
+    if (j >= view.num_jobs()) r.corrupt("a job in the writer's row order");
+  f.guarded([&] {
+    f.track(view);
+    for (size_t i = 0; i < first.size(); ++i) f.placements[i] = {first[i], count[i]};
+    // The rows in the order the checkpointed run pushed them, each table on its own: the
+    // rejected jobs (the engine's list is in rejection order), the jobs, the samples.
+    for (const auto& [j, why] : view.rejections()) {
+      f.layout.rejected.id.push(view.spec(j).trace_id);
+      f.layout.rejected.reason.push(why);
+    }
+    for (uint32_t j : order) f.job_row(view, JobId(j));
+    for (const File::SampleRow& row : samples) f.sample_row(row);
+    f.flush();
+  });
+  // The wall time of the run so far counts in wall_time_s.
+  f.run_start -= std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wall_before));
 }
 
 void Hdf5RunWriter::on_run_end(const EngineView& view) {

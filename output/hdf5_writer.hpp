@@ -14,6 +14,7 @@
 #include <string>
 
 #include "sim/observer.hpp"
+#include "sim/state_io.hpp"
 
 namespace clustersim {
 
@@ -60,6 +61,15 @@ class Hdf5RunWriter : public Observer {
   void close();
   bool is_open() const;
   const std::string& path() const { return path_; }
+
+  // Checkpoints (docs/checkpoints.md). After keep_for_checkpoints() the writer remembers what
+  // it cannot rebuild from the engine (the order of the /jobs rows, where each job last ran,
+  // the time-series rows) so that save_state can write it. restore_state, on a writer just
+  // made for the same path and an engine restored from the checkpoint, writes every row the
+  // checkpointed run had produced into the new file, as that run would have.
+  void keep_for_checkpoints();
+  void save_state(StateWriter& w) const;
+  void restore_state(const EngineView& view, StateReader& r);
 
   void on_run_start(const EngineView& view) override;
   void on_job_start(const EngineView& view, JobId job) override;

@@ -16,6 +16,25 @@ void BatchPolicy::reset(const EngineView& view) {
   wake_ = Time::zero();
 }
 
+void BatchPolicy::save_state(StateWriter& w) const {
+  w.section("policy " + name_);
+  estimates_.save(w);
+  queue_.save(w);
+  ends_.save(w);
+  w.put(mark_);
+  w.put(wake_);
+}
+
+void BatchPolicy::restore_state(const EngineView& view, StateReader& r) {
+  reset(view);  // sizes and wiring, then the saved state over them
+  r.section("policy " + name_);
+  estimates_.restore(r);
+  queue_.restore(r);
+  ends_.restore(r);
+  r.get(mark_);
+  r.get(wake_);
+}
+
 bool BatchPolicy::nothing_new(const EngineView& v) const {
   if (!mark_.valid || v.arrived() != mark_.arrived || v.finished_count() != mark_.finished ||
       v.failed_count() != mark_.failed || v.requeued_log().size() != mark_.requeued ||
@@ -110,13 +129,15 @@ void BatchPolicy::backfill_easy(Decisions& d, size_t head) {
         v, head_need, v.running_by_expected_end(), [&](JobId r) { return v.record(r).expected_end; },
         [](JobId r) { return r; }, requested.time, requested.extra);
   Resources free = v.cluster().total_free();
+  // A job killed by a node failure (failed, not re-queued) leaves the running jobs too: the
+  // failure count belongs to "the same running jobs" in every mode.
   const bool same_running = mark_.valid && mark_.head == q[head] && mark_.finished == v.finished_count() &&
-                            mark_.running == v.running_by_expected_end().size() &&
+                            mark_.failed == v.failed_count() && mark_.running == v.running_by_expected_end().size() &&
                             mark_.requeued == v.requeued_log().size() && mark_.free == free;
   Time expires = Time::max(), valid_until = Time::max();
   Shadow est = requested;
   bool incremental = same_running;
-  if (!exact && same_running && mark_.failed == v.failed_count() && now < mark_.valid_until) {
+  if (!exact && same_running && now < mark_.valid_until) {
     // The same running jobs, none of whose estimated ends the last walk used has passed: the
     // shadow and extra are those the last pass ended with (no need to walk again).
     est = mark_.shadow;

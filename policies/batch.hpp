@@ -66,6 +66,9 @@ class BatchPolicy : public Policy {
   std::string name() const override { return name_; }
   void reset(const EngineView& view) override;
   void schedule(Decisions& d) override;
+  bool checkpointable() const override { return estimates_.checkpointable(); }
+  void save_state(StateWriter& w) const override;
+  void restore_state(const EngineView& view, StateReader& r) override;
   // The estimate source (its accuracy so far: estimates().stats()).
   const RuntimeEstimates& estimates() const { return estimates_; }
 

@@ -20,24 +20,24 @@ int64_t room(const Cluster& c, NodeId n, const Resources& per_task) {
 
 // Consolidated: the fullest node of `type` that holds every task (best fit, lowest id on
 // ties), checked exactly by the cluster (per-GPU rules included).
-bool consolidated_on(const Cluster& c, uint32_t type, const JobSpec& s, std::vector<Slot>& out) {
+bool consolidated_on(const Cluster& c, uint32_t type, const JobSpec& s, int64_t tasks, std::vector<Slot>& out) {
   std::vector<std::pair<int64_t, uint32_t>> fits;  // (room, node)
   for (uint32_t n = 0; n < c.num_nodes(); ++n) {
     if (c.type_index(NodeId(n)) != type) continue;
     const int64_t r = room(c, NodeId(n), s.per_task);
-    if (r >= s.tasks) fits.emplace_back(r, n);
+    if (r >= tasks) fits.emplace_back(r, n);
   }
   std::sort(fits.begin(), fits.end());
   for (const auto& [r, n] : fits) {
-    out.assign(1, Slot{NodeId(n), static_cast<int32_t>(s.tasks)});
-    if (c.check_placement(s.tasks, s.per_task, out).empty()) return true;
+    out.assign(1, Slot{NodeId(n), static_cast<int32_t>(tasks)});
+    if (c.check_placement(tasks, s.per_task, out).empty()) return true;
   }
   return false;
 }
 
 // Spread: racks with the most room for the job first, and in each rack the nodes with the
 // most room first, until every task has a place.
-bool spread_on(const Cluster& c, uint32_t type, const JobSpec& s, std::vector<Slot>& out) {
+bool spread_on(const Cluster& c, uint32_t type, const JobSpec& s, int64_t tasks, std::vector<Slot>& out) {
   std::map<int32_t, std::vector<std::pair<int64_t, uint32_t>>> racks;  // rack -> (room, node)
   std::map<int32_t, int64_t> rack_room;
   for (uint32_t n = 0; n < c.num_nodes(); ++n) {
@@ -51,7 +51,7 @@ bool spread_on(const Cluster& c, uint32_t type, const JobSpec& s, std::vector<Sl
   for (const auto& [rack, r] : rack_room) order.emplace_back(-r, rack);
   std::sort(order.begin(), order.end());
   out.clear();
-  int64_t left = s.tasks;
+  int64_t left = tasks;
   for (const auto& [neg, rack] : order) {
     auto& nodes = racks[rack];
     std::sort(nodes.begin(), nodes.end(), [](const auto& a, const auto& b) {
@@ -65,20 +65,19 @@ bool spread_on(const Cluster& c, uint32_t type, const JobSpec& s, std::vector<Sl
     }
     if (left == 0) break;
   }
-  return left == 0 && c.check_placement(s.tasks, s.per_task, out).empty();
+  return left == 0 && c.check_placement(tasks, s.per_task, out).empty();
 }
 
 // Rates of the job on one node of each type (0: cannot run there, or no node of the type).
-std::vector<std::pair<double, uint32_t>> types_by_speed(const EngineView& v, JobId j) {
+std::vector<std::pair<double, uint32_t>> types_by_speed(const EngineView& v, JobId j, int64_t tasks) {
   const Cluster& c = v.cluster();
-  const JobSpec& s = v.spec(j);
   std::vector<std::pair<double, uint32_t>> ranked;
   std::vector<bool> seen(c.node_types().size(), false);
   for (uint32_t n = 0; n < c.num_nodes(); ++n) {
     const uint32_t t = c.type_index(NodeId(n));
     if (seen[t]) continue;
     seen[t] = true;
-    const Slot probe[] = {{NodeId(n), static_cast<int32_t>(s.tasks)}};
+    const Slot probe[] = {{NodeId(n), static_cast<int32_t>(tasks)}};
     const double rate = v.rate_if_placed(j, probe);
     if (rate > 0) ranked.emplace_back(rate, t);
   }
@@ -101,24 +100,77 @@ double gpus_of(const JobSpec& s) { return static_cast<double>(s.total().gpu_mill
 
 class HeteroGreedy : public Policy {
  public:
-  explicit HeteroGreedy(bool blocking) : blocking_(blocking) {}
+  HeteroGreedy(bool blocking, bool elastic) : blocking_(blocking), elastic_(elastic) {}
   std::string name() const override { return "hetero-greedy"; }
+  void reset(const EngineView&) override { wake_ = Time::zero(); }
+  // Kept from one call to the next: the last wakeup asked for (slots_ is scratch).
+  bool checkpointable() const override { return true; }
+  void save_state(StateWriter& w) const override {
+    w.section("policy hetero-greedy");
+    w.put(wake_);
+  }
+  void restore_state(const EngineView&, StateReader& r) override {
+    r.section("policy hetero-greedy");
+    r.get(wake_);
+  }
   void schedule(Decisions& d) override {
     const EngineView& v = d.view();
     const std::vector<JobId> queue(v.queue().begin(), v.queue().end());
     for (JobId j : queue) {
       if (v.cluster().total_free().is_zero()) break;
-      if (place_fastest(v, j, slots_)) {
+      if (place_fastest(v, j, slots_) || (elastic_ && place_shrunk(v, j))) {
         d.start(j, slots_);
       } else if (blocking_) {
         break;
       }
     }
+    if (elastic_ && v.queue().empty()) grow(d);
   }
 
  private:
-  bool blocking_;
+  // An elastic job that does not fit on its tasks: the most tasks, down to its fewest, that fit.
+  bool place_shrunk(const EngineView& v, JobId j) {
+    const JobSpec& s = v.spec(j);
+    if (!s.elastic() || s.per_task.is_gpu_share()) return false;
+    for (int64_t w = s.tasks - 1; w >= s.fewest_tasks(); --w)
+      if (place_fastest(v, j, slots_, w)) return true;
+    return false;
+  }
+  // Nobody waits: running elastic jobs (arrival order) take the free room of their node type,
+  // up to their most tasks (each resize pays the engine's restore delay).
+  void grow(Decisions& d) {
+    const EngineView& v = d.view();
+    std::vector<JobId> running(v.running_by_expected_end().begin(), v.running_by_expected_end().end());
+    std::sort(running.begin(), running.end());
+    bool below_most = false;
+    for (JobId j : running) {
+      const JobSpec& s = v.spec(j);
+      if (!s.elastic()) continue;
+      const int64_t now = tasks_in(v.placement(j));
+      for (int64_t w = s.most_tasks(); w > now && !v.cluster().total_free().is_zero(); --w) {
+        if (grow_in_place(v, j, w, slots_)) {
+          d.resize(j, slots_);
+          break;
+        }
+      }
+      below_most = below_most || tasks_in(v.placement(j)) < s.most_tasks();
+    }
+    // Finishes alone do not call a policy while nobody waits: to grow into the room a job leaves,
+    // ask to be woken at the next expected end.
+    if (below_most) {
+      Time next = Time::max();
+      for (JobId j : v.running_by_expected_end())
+        if (v.record(j).expected_end > v.now()) next = std::min(next, v.record(j).expected_end);
+      if (next != Time::max() && next != wake_) {
+        d.wake_at(next);
+        wake_ = next;
+      }
+    }
+  }
+
+  bool blocking_, elastic_;
   std::vector<Slot> slots_;
+  Time wake_;  // the wakeup asked for last
 };
 
 // Tiresias-style discretised least attained service.
@@ -127,6 +179,15 @@ class Las : public Policy {
   Las(std::vector<double> thresholds_gpu_s, Time quantum) : thresholds_(std::move(thresholds_gpu_s)), quantum_(quantum) {}
   std::string name() const override { return "las"; }
   void reset(const EngineView&) override { next_round_ = Time::zero(); }
+  bool checkpointable() const override { return true; }
+  void save_state(StateWriter& w) const override {
+    w.section("policy las");
+    w.put(next_round_);
+  }
+  void restore_state(const EngineView&, StateReader& r) override {
+    r.section("policy las");
+    r.get(next_round_);
+  }
 
   void schedule(Decisions& d) override {
     const EngineView& v = d.view();
@@ -182,6 +243,10 @@ class Las : public Policy {
 class Drf : public Policy {
  public:
   std::string name() const override { return "drf"; }
+  // Nothing is kept from one call to the next (slots_ is scratch).
+  bool checkpointable() const override { return true; }
+  void save_state(StateWriter& w) const override { w.section("policy drf"); }
+  void restore_state(const EngineView&, StateReader& r) override { r.section("policy drf"); }
   void schedule(Decisions& d) override {
     const EngineView& v = d.view();
     const Resources cap = v.cluster().total_capacity();
@@ -251,13 +316,14 @@ std::vector<double> parse_thresholds(const PolicyParams& p) {
 
 }  // namespace
 
-bool place_fastest(const EngineView& v, JobId j, std::vector<Slot>& out) {
+bool place_fastest(const EngineView& v, JobId j, std::vector<Slot>& out, int64_t tasks) {
   const Cluster& c = v.cluster();
   const JobSpec& s = v.spec(j);
-  if (!c.fits_now(s.tasks, s.per_task)) return false;
-  for (const auto& [rate, type] : types_by_speed(v, j)) {
-    if (consolidated_on(c, type, s, out) && v.rate_if_placed(j, out) > 0) return true;
-    if (s.tasks > 1 && spread_on(c, type, s, out) && v.rate_if_placed(j, out) > 0) return true;
+  if (tasks == 0) tasks = s.tasks;
+  if (!c.fits_now(tasks, s.per_task)) return false;
+  for (const auto& [rate, type] : types_by_speed(v, j, tasks)) {
+    if (consolidated_on(c, type, s, tasks, out) && v.rate_if_placed(j, out) > 0) return true;
+    if (tasks > 1 && spread_on(c, type, s, tasks, out) && v.rate_if_placed(j, out) > 0) return true;
   }
   return false;
 }
@@ -265,18 +331,53 @@ bool place_fastest(const EngineView& v, JobId j, std::vector<Slot>& out) {
 bool place_on_type(const EngineView& v, JobId j, uint32_t type, std::vector<Slot>& out) {
   const Cluster& c = v.cluster();
   const JobSpec& s = v.spec(j);
-  if (consolidated_on(c, type, s, out) && v.rate_if_placed(j, out) > 0) return true;
-  return s.tasks > 1 && spread_on(c, type, s, out) && v.rate_if_placed(j, out) > 0;
+  if (consolidated_on(c, type, s, s.tasks, out) && v.rate_if_placed(j, out) > 0) return true;
+  return s.tasks > 1 && spread_on(c, type, s, s.tasks, out) && v.rate_if_placed(j, out) > 0;
+}
+
+bool grow_in_place(const EngineView& v, JobId j, int64_t tasks, std::vector<Slot>& out) {
+  const Cluster& c = v.cluster();
+  const JobSpec& s = v.spec(j);
+  const std::span<const Slot> now = v.placement(j);
+  if (now.empty() || s.per_task.is_gpu_share()) return false;
+  out.assign(now.begin(), now.end());
+  int64_t left = tasks - tasks_in(now);
+  if (left <= 0) return false;
+  const uint32_t type = c.type_index(now.front().node);
+  // Its own nodes first (by id), then the other nodes of its type with the most room.
+  std::vector<std::pair<int64_t, uint32_t>> others;  // (-room, node)
+  for (Slot& sl : out) {
+    const int64_t more = std::min(left, room(c, sl.node, s.per_task));
+    sl.tasks += static_cast<int32_t>(more);
+    left -= more;
+  }
+  for (uint32_t n = 0; n < c.num_nodes() && left > 0; ++n) {
+    if (c.type_index(NodeId(n)) != type) continue;
+    if (std::any_of(now.begin(), now.end(), [&](const Slot& sl) { return sl.node.value() == n; })) continue;
+    const int64_t r = room(c, NodeId(n), s.per_task);
+    if (r > 0) others.emplace_back(-r, n);
+  }
+  std::sort(others.begin(), others.end());
+  for (const auto& [neg, n] : others) {
+    if (left == 0) break;
+    const int64_t take = std::min(-neg, left);
+    out.push_back(Slot{NodeId(n), static_cast<int32_t>(take)});
+    left -= take;
+  }
+  return left == 0 && v.rate_if_placed(j, out) > 0;
 }
 
 void register_dl_policies(PolicyRegistry& r) {
   r.add({"hetero-greedy",
          "arrival order; each job on the fastest GPU type that holds it now (speed model), consolidated if possible, "
          "else on the fewest racks; jobs that do not fit are skipped",
-         {{"blocking", "false", "true: the first job that does not fit waits and blocks the queue"}},
+         {{"blocking", "false", "true: the first job that does not fit waits and blocks the queue"},
+          {"elastic", "false",
+           "true: an elastic job that does not fit starts on fewer tasks (down to its min_tasks), and while nobody "
+           "waits running elastic jobs grow into free room (up to max_tasks; each resize pays the restore delay)"}},
          [](const PolicyParams& p) {
-           p.reject_unknown({"blocking"});
-           return std::make_unique<HeteroGreedy>(p.get_bool("blocking", false));
+           p.reject_unknown({"blocking", "elastic"});
+           return std::make_unique<HeteroGreedy>(p.get_bool("blocking", false), p.get_bool("elastic", false));
          }});
   r.add({"las",
          "Tiresias-style discretised least attained service: priority queues by GPU-time received, preemptive, "

@@ -14,6 +14,31 @@ void OrderedQueue::reset() {
   seen_requeued_ = 0;
 }
 
+void OrderedQueue::save(StateWriter& w) const {
+  w.section(order_ == QueueOrder::Sjf ? "ordered queue sjf" : "ordered queue fcfs");
+  w.put(jobs_);
+  w.put(info_);
+  w.put(added_);
+  w.put(static_cast<uint64_t>(first_));
+  w.put(static_cast<uint64_t>(gone_));
+  w.put(seen_arrived_);
+  w.put(static_cast<uint64_t>(seen_requeued_));
+}
+
+void OrderedQueue::restore(StateReader& r) {
+  r.section(order_ == QueueOrder::Sjf ? "ordered queue sjf" : "ordered queue fcfs");
+  r.get(jobs_);
+  r.get(info_);
+  r.get(added_);
+  first_ = static_cast<size_t>(r.get<uint64_t>());
+  gone_ = static_cast<size_t>(r.get<uint64_t>());
+  r.get(seen_arrived_);
+  seen_requeued_ = static_cast<size_t>(r.get<uint64_t>());
+  if (first_ > jobs_.size()) r.corrupt("the policy queue's first entry");
+  for (JobId j : jobs_)
+    if (j.value() >= info_.size()) r.corrupt("a job in the policy queue");
+}
+
 bool OrderedQueue::before(JobId a, JobId b) const {
   if (order_ == QueueOrder::Sjf) {
     Time ea = info_[a.value()].estimate, eb = info_[b.value()].estimate;

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "sim/state_io.hpp"
 #include "sim/view.hpp"
 
 namespace clustersim {
@@ -47,6 +48,9 @@ class OrderedQueue {
   const std::vector<JobId>& added() const { return added_; }
   // Index of a job in jobs() (binary search by the queue order); jobs().size() if absent.
   size_t index_of(JobId j) const;
+  // Checkpoints (the estimates source is the owner's to restore).
+  void save(StateWriter& w) const;
+  void restore(StateReader& r);
 
  private:
   bool before(JobId a, JobId b) const;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <sstream>
 #include <string_view>
 #include <tuple>
 
@@ -118,6 +119,43 @@ void PackingPolicy::reset(const EngineView& view) {
     cached_valid_.assign(n, 0);
   }
   primed_ = false;
+}
+
+void PackingPolicy::save_state(StateWriter& w) const {
+  w.section("policy " + name_);
+  std::ostringstream rng;
+  rng << rng_;
+  w.put(rng.str());
+  w.put(cached_value_);
+  w.put(cached_cores_);
+  w.put(cached_valid_);
+  w.put(cached_gpus_);
+  w.put(primed_);
+  w.put(seen_arrived_);
+  w.put(seen_finished_);
+  w.put(seen_failed_);
+  w.put(static_cast<uint64_t>(seen_requeued_));
+}
+
+void PackingPolicy::restore_state(const EngineView& view, StateReader& r) {
+  reset(view);  // what follows from the workload and the cluster (the FGD model, the sizes)
+  r.section("policy " + name_);
+  std::istringstream rng(r.get<std::string>());
+  rng >> rng_;
+  if (!rng) r.corrupt("the policy's random stream");
+  const size_t nodes = cached_value_.size(), gpus = cached_gpus_.size();
+  r.get(cached_value_);
+  r.get(cached_cores_);
+  r.get(cached_valid_);
+  r.get(cached_gpus_);
+  if (cached_value_.size() != nodes || cached_cores_.size() != nodes || cached_valid_.size() != nodes ||
+      cached_gpus_.size() != gpus)
+    r.corrupt("the FGD cache has the wrong size");
+  r.get(primed_);
+  r.get(seen_arrived_);
+  r.get(seen_finished_);
+  r.get(seen_failed_);
+  seen_requeued_ = static_cast<size_t>(r.get<uint64_t>());
 }
 
 uint64_t PackingPolicy::uniform_below(uint64_t n) {

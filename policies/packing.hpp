@@ -104,6 +104,9 @@ class PackingPolicy : public Policy {
   std::string name() const override { return name_; }
   void reset(const EngineView& view) override;
   void schedule(Decisions& d) override;
+  bool checkpointable() const override { return true; }
+  void save_state(StateWriter& w) const override;
+  void restore_state(const EngineView& view, StateReader& r) override;
 
   // Where this policy would place job j now (written to `out`); false if it does not fit.
   bool place(const EngineView& view, JobId j, std::vector<Slot>& out);

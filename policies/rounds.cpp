@@ -177,6 +177,38 @@ void RoundPolicy::reset(const EngineView& view) {
   last_round_ = view.now();
 }
 
+void RoundPolicy::save_state(StateWriter& w) const {
+  w.section("policy " + name());
+  w.put(static_cast<uint64_t>(types_));
+  w.put(received_s_);
+  w.put(first_seen_);
+  w.put(last_ran_);
+  w.put(last_round_);
+  w.put(rounds_);
+  w.put(unplaced_);
+  w.put(engine_rounds_);
+  w.put(first_call_);
+  w.put(next_own_round_);
+}
+
+void RoundPolicy::restore_state(const EngineView& view, StateReader& r) {
+  reset(view);
+  r.section("policy " + name());
+  r.expect_same(r.get<uint64_t>(), static_cast<uint64_t>(types_), "the number of node types");
+  r.get(received_s_);
+  r.get(first_seen_);
+  r.get(last_ran_);
+  r.get(last_round_);
+  r.get(rounds_);
+  r.get(unplaced_);
+  r.get(engine_rounds_);
+  r.get(first_call_);
+  r.get(next_own_round_);
+  if (received_s_.size() != view.num_jobs() * types_ || first_seen_.size() != view.num_jobs() ||
+      last_ran_.size() != view.num_jobs())
+    r.corrupt("the round policy's tables have the wrong sizes");
+}
+
 double RoundPolicy::elapsed_s(const EngineView& view, JobId j) const {
   const Time first = first_seen_[j.value()];
   return first == Time::max() ? 0.0 : (view.now() - first).seconds();
@@ -228,6 +260,8 @@ class RoundRobinTimeshare : public RoundPolicy {
  public:
   using RoundPolicy::RoundPolicy;
   std::string name() const override { return "rr-timeshare"; }
+  // order_, chosen_ and the planner are scratch within a round: the base class's state is all.
+  bool checkpointable() const override { return true; }
 
  protected:
   void plan(const EngineView& v, std::span<const JobId> runnable, Allocation& out) override {

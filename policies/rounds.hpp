@@ -81,6 +81,10 @@ class RoundPolicy : public Policy {
   double elapsed_s(const EngineView& view, JobId j) const;
   int64_t rounds() const { return rounds_; }
   int64_t unplaced() const { return unplaced_; }  // chosen jobs that found no placement, in all
+  // Checkpoints: the round accounting here; a subclass that keeps nothing else between rounds
+  // says it is checkpointable (one with more state overrides both and calls these first).
+  void save_state(StateWriter& w) const override;
+  void restore_state(const EngineView& view, StateReader& r) override;
 
  protected:
   // The jobs queued or running (runnable, in JobId order); fill `out` with the allocation.

@@ -201,7 +201,8 @@ std::unique_ptr<RunResult> run(const Workload& workload, const py::object& clust
                                const std::string& trace_checksum, const py::object& progress,
                                int64_t progress_every, const py::object& throughputs, const std::string& reference_gpu,
                                double cross_rack_penalty, double mtbf_hours, double mttr_hours, uint64_t failure_seed,
-                               const py::object& node_events) {
+                               const py::object& node_events, const py::object& checkpoint, double checkpoint_every,
+                               const py::object& resume) {
   RunSetup s;
   s.workload = workload;
   if (cluster.is_none()) {
@@ -244,6 +245,12 @@ std::unique_ptr<RunResult> run(const Workload& workload, const py::object& clust
   if (!node_events.is_none())
     s.node_events = read_node_events(py::str(py::module_::import("os").attr("fsdecode")(node_events)).cast<std::string>());
   s.sample_interval_s = sample_interval;
+  auto fs_path = [](const py::object& p) { return py::str(py::module_::import("os").attr("fsdecode")(p)).cast<std::string>(); };
+  if (!checkpoint.is_none()) {
+    s.checkpoint_path = fs_path(checkpoint);
+    s.checkpoint_every_s = checkpoint_every;
+  }
+  if (!resume.is_none()) s.resume_from = fs_path(resume);
 
   std::optional<TempFile> temp;
   if (out.is_none()) {
@@ -355,7 +362,8 @@ void bind_run(py::module_& m) {
         py::arg("config_text") = py::none(), py::arg("trace_checksum") = "", py::arg("progress") = py::none(),
         py::arg("progress_every") = 1000, py::arg("throughputs") = py::none(), py::arg("reference_gpu") = "v100",
         py::arg("cross_rack_penalty") = 0.0, py::arg("mtbf_hours") = 0.0, py::arg("mttr_hours") = 1.0,
-        py::arg("failure_seed") = 1, py::arg("node_events") = py::none(),
+        py::arg("failure_seed") = 1, py::arg("node_events") = py::none(), py::arg("checkpoint") = py::none(),
+        py::arg("checkpoint_every") = 600.0, py::arg("resume") = py::none(),
         R"(Simulate `workload` on `cluster` (default: one pool of the workload's MaxProcs) under
 `policy`: a registry name (see policies()) with `params` (a dict; values are turned into text),
 or a clustersim.Policy instance. `engine` is an EngineConfig; `sample_interval` the time-series
@@ -363,7 +371,10 @@ period in s (-1: about 1,000 samples; 0: off). The run is written to `out` (an H
 when out is None, to a temporary file removed with the result. `progress(done, total, now_s)`
 is called every `progress_every` ended jobs and at the end. The GIL is released while the
 engine runs; Ctrl-C stops the run with KeyboardInterrupt (the file is closed with the rows
-written so far). Bad input raises InputError (a ValueError), a refused decision DecisionError.)");
+written so far). `checkpoint` (a path) writes the run's state there every `checkpoint_every`
+seconds of wall time; `resume` (a path) goes on from such a checkpoint of the same run, with
+the same results as an uninterrupted run (docs/checkpoints.md). Bad input raises InputError (a
+ValueError), a refused decision DecisionError.)");
   m.def(
       "file_checksum", [](const std::filesystem::path& p) { return "fnv1a64:" + file_checksum(p.string()); },
       py::arg("path"), "The trace checksum the CLI writes to /meta ('fnv1a64:<16 hex digits>').");

@@ -248,6 +248,8 @@ void bind_workload(py::module_& m) {
       .field("partition", &JobSpec::partition, "-1: unknown")
       .field("status", &JobSpec::status, "SWF status (1 completed, 0 failed, 5 cancelled)")
       .field("job_type", &JobSpec::job_type, "-1: none")
+      .field("min_tasks", &JobSpec::min_tasks, "elastic jobs: fewest tasks it may run on (0: rigid, = tasks)")
+      .field("max_tasks", &JobSpec::max_tasks, "elastic jobs: most tasks it may run on (0: rigid, = tasks)")
       .done()
       .def("total", &JobSpec::total, "Resources of all tasks.");
 

@@ -78,8 +78,7 @@ AllocationChanges Engine::apply(const Allocation& alloc) {
       tasks += sl.tasks;
       delta[sl.node.value()] -= s.per_task * sl.tasks;
     }
-    if (tasks != s.tasks)
-      refuse("allocate", j, "the placement has " + std::to_string(tasks) + " tasks, the job " + std::to_string(s.tasks));
+    check_size("allocate", j, tasks);
     rate_on("allocate", j, alloc.placement(i));
   }
   for (size_t i = 0; i < alloc.size(); ++i) {
@@ -109,7 +108,7 @@ AllocationChanges Engine::apply(const Allocation& alloc) {
       ++changes.kept;
     } else if (action[i] == 2) {
       const JobSpec& s = specs_[j.value()];
-      std::string bad = cluster_.check_placement(s.tasks, s.per_task, alloc.placement(i));
+      std::string bad = cluster_.check_placement(tasks_in(alloc.placement(i)), s.per_task, alloc.placement(i));
       if (!bad.empty()) refuse("allocate", j, bad);  // a GPU-share conflict the node check cannot see
       move_in(j, alloc.placement(i), rate_on("allocate", j, alloc.placement(i)));
       ++changes.migrated;

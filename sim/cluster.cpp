@@ -461,4 +461,47 @@ std::string Cluster::check_invariants() const {
   return {};
 }
 
+// ---------------------------------------------------------------------------------------------
+// Checkpoints
+
+void Cluster::save_state(StateWriter& w) const {
+  w.section("cluster");
+  w.put(static_cast<uint64_t>(nodes_.size()));
+  w.put(static_cast<uint64_t>(gpu_free_.size()));
+  for (const Node& n : nodes_) {
+    w.put(n.type);
+    w.put(n.up);
+    w.put(n.free);
+  }
+  w.put(has_free_);
+  w.put(up_capacity_);
+  w.put(free_);
+  w.put(rr_cursor_);
+  w.put(gpu_free_);
+  w.put(gpu_whole_);
+  w.put(whole_free_);
+}
+
+void Cluster::restore_state(StateReader& r) {
+  r.section("cluster");
+  r.expect_same(r.get<uint64_t>(), static_cast<uint64_t>(nodes_.size()), "the number of nodes");
+  r.expect_same(r.get<uint64_t>(), static_cast<uint64_t>(gpu_free_.size()), "the number of GPUs");
+  for (Node& n : nodes_) {
+    r.expect_same(r.get<uint32_t>(), n.type, "a node's type");
+    r.get(n.up);
+    r.get(n.free);
+  }
+  r.get(has_free_);
+  r.get(up_capacity_);
+  r.get(free_);
+  r.get(rr_cursor_);
+  r.get(gpu_free_);
+  r.get(gpu_whole_);
+  r.get(whole_free_);
+  if (has_free_.size() != (nodes_.size() + 63) / 64 || gpu_whole_.size() != gpu_free_.size() ||
+      whole_free_.size() != nodes_.size() || rr_cursor_ > nodes_.size())
+    r.corrupt("the cluster's tables have the wrong sizes");
+  if (std::string bad = check_invariants(); !bad.empty()) r.corrupt("cluster: " + bad);
+}
+
 }  // namespace clustersim

@@ -19,6 +19,7 @@
 
 #include "sim/ids.hpp"
 #include "sim/resources.hpp"
+#include "sim/state_io.hpp"
 #include "sim/time.hpp"
 
 namespace clustersim {
@@ -161,6 +162,11 @@ class Cluster {
   // the engine marks down both failed nodes and nodes that are off or booting. A node that
   // goes down must be empty (the engine first moves or kills the jobs on it).
   void set_up(NodeId n, bool up);
+
+  // Checkpoints: the state that allocations change (free resources, GPUs, up flags, the
+  // round-robin cursor). restore_state needs a cluster built the same way (checked).
+  void save_state(StateWriter& w) const;
+  void restore_state(StateReader& r);
 
  private:
   struct Node {

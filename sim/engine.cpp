@@ -55,6 +55,10 @@ Engine::Engine(Cluster cluster, std::vector<JobSpec> jobs, EngineConfig config)
       throw InputError("workload: job " + std::to_string(s.trace_id) + " has no positive walltime (estimate)");
     if (s.submit < Time::zero())
       throw InputError("workload: job " + std::to_string(s.trace_id) + " is submitted before time 0");
+    if (s.min_tasks < 0 || s.max_tasks < 0 || s.fewest_tasks() > s.tasks || s.most_tasks() < s.tasks)
+      throw InputError("workload: job " + std::to_string(s.trace_id) + " is elastic with min_tasks " +
+                       std::to_string(s.min_tasks) + ", tasks " + std::to_string(s.tasks) + ", max_tasks " +
+                       std::to_string(s.max_tasks) + " (need 1 <= min_tasks <= tasks <= max_tasks, or 0: rigid)");
   }
   records_.resize(specs_.size());
   for (size_t i = 0; i < specs_.size(); ++i)
@@ -254,7 +258,7 @@ void Engine::submit(JobId j) {
   const JobSpec& s = specs_[j.value()];
   JobRecord& r = records_[j.value()];
   ++changes_;
-  if (auto why = cluster_.why_never_fits(s.tasks, s.per_task)) {
+  if (auto why = cluster_.why_never_fits(s.fewest_tasks(), s.per_task)) {
     r.state = JobState::Rejected;
     r.end = now_;
     ++n_rejected_;
@@ -277,7 +281,27 @@ void Engine::accrue(JobRecord& r) const {
 }
 
 double EngineView::rate_if_placed(JobId j, std::span<const Slot> placement) const {
-  return speed_ ? speed_->rate(*this, j, placement) : 1.0;
+  const double rate = speed_ ? speed_->rate(*this, j, placement) : 1.0;
+  const JobSpec& s = specs_[j.value()];
+  if (!s.elastic()) return rate;
+  // An elastic job on w tasks: its speed in proportion to w (runtime is at `tasks`).
+  const int64_t w = tasks_in(placement);
+  return w == s.tasks ? rate : rate * static_cast<double>(w) / static_cast<double>(s.tasks);
+}
+
+int64_t tasks_in(std::span<const Slot> placement) {
+  int64_t n = 0;
+  for (const Slot& sl : placement) n += sl.tasks;
+  return n;
+}
+
+void Engine::check_size(const char* what, JobId j, int64_t tasks) const {
+  const JobSpec& s = specs_[j.value()];
+  if (tasks >= s.fewest_tasks() && tasks <= s.most_tasks()) return;
+  refuse(what, j, "the placement has " + std::to_string(tasks) + " tasks, the job " +
+                      (s.elastic() ? "takes " + std::to_string(s.fewest_tasks()) + " to " + std::to_string(s.most_tasks()) +
+                                         " (elastic)"
+                                   : std::to_string(s.tasks)));
 }
 
 double Engine::rate_on(const char* what, JobId j, std::span<const Slot> placement) const {
@@ -301,7 +325,9 @@ void Engine::start(JobId j, std::span<const Slot> placement, bool trusted) {
   const JobSpec& s = specs_[j.value()];
   if (r.state != JobState::Queued) refuse("start", j, "it is " + std::string(to_string(r.state)) + ", not queued");
   if (!trusted) {
-    std::string bad = cluster_.check_placement(s.tasks, s.per_task, placement);
+    const int64_t tasks = tasks_in(placement);
+    check_size("start", j, tasks);
+    std::string bad = cluster_.check_placement(tasks, s.per_task, placement);
     if (!bad.empty()) refuse("start", j, bad);
   }
   const double rate = rate_on("start", j, placement);  // before any change: it may refuse
@@ -350,7 +376,8 @@ void Engine::complete(JobId j) {
   r.remaining_us = 0;
   r.progress_from = now_;
   r.end = now_;
-  r.busy_core_us += static_cast<double>(s.total().cores) * static_cast<double>((now_ - r.last_start).us());
+  r.busy_core_us += static_cast<double>(s.per_task.cores * tasks_in(placement(j))) *
+                    static_cast<double>((now_ - r.last_start).us());
   const double life = static_cast<double>((now_ - s.submit).us());
   r.contention = life > 0 ? (active_job_us_ - r.contention) / life : 1.0;
   count_by_type(s, placement(j), -1);
@@ -446,7 +473,8 @@ void Engine::kill(JobId j) {
 void Engine::stop(JobId j) {
   JobRecord& r = records_[j.value()];
   const JobSpec& s = specs_[j.value()];
-  r.busy_core_us += static_cast<double>(s.total().cores) * static_cast<double>((now_ - r.last_start).us());
+  r.busy_core_us += static_cast<double>(s.per_task.cores * tasks_in(placement(j))) *
+                    static_cast<double>((now_ - r.last_start).us());
   count_by_type(s, placement(j), -1);
   cluster_.release(s.per_task, placement(j));
   drop_placement(r);
@@ -483,9 +511,11 @@ void Engine::migrate(JobId j, std::span<const Slot> placement_new) {
   const JobSpec& s = specs_[j.value()];
   if (r.state != JobState::Running) refuse("migrate", j, "it is " + std::string(to_string(r.state)) + ", not running");
   // Check the new placement against the cluster without the job, then put it back.
+  const int64_t tasks = tasks_in(placement_new);
+  check_size("migrate", j, tasks);
   std::vector<Slot> old(placement(j).begin(), placement(j).end());
   cluster_.release(s.per_task, old);
-  std::string bad = cluster_.check_placement(s.tasks, s.per_task, placement_new);
+  std::string bad = cluster_.check_placement(tasks, s.per_task, placement_new);
   double rate = 0;
   try {
     if (bad.empty()) rate = rate_on("migrate", j, placement_new);
@@ -516,6 +546,12 @@ void Engine::move_in(JobId j, std::span<const Slot> placement_new, double rate) 
   const JobSpec& s = specs_[j.value()];
   placement_new = cluster_.allocate(s.per_task, placement_new);  // with the GPUs the cluster chose
   count_by_type(s, placement_new, +1);
+  // An elastic job that changes size: the cores it held count at the old size up to now (the
+  // rest of the segment is counted at the new size when it stops).
+  const int64_t old_tasks = tasks_in(placements_[r.placement]), new_tasks = tasks_in(placement_new);
+  if (old_tasks != new_tasks)
+    r.busy_core_us += static_cast<double>(s.per_task.cores * (old_tasks - new_tasks)) *
+                      static_cast<double>((now_ - r.last_start).us());
   placements_[r.placement].assign(placement_new.begin(), placement_new.end());
   ++r.migrations;
   r.progress_from = std::max(now_, r.progress_from) + config_.restore_delay;

@@ -73,6 +73,15 @@ class Engine : public EngineView {
   // Jobs still pending, queued or running (non-zero at the end only if a policy left jobs).
   int64_t unfinished_count() const;
   int64_t events_processed() const { return events_processed_; }
+
+  // Checkpoints (docs/checkpoints.md): the engine's whole dynamic state, its node event
+  // source's included. Save between decision points (after the policy decided, before the
+  // next advance()). restore() needs an engine built from the same cluster, jobs and config
+  // (checked), with its node event source, speed model and observers set as before, that has
+  // not run; observers are not told of the past (each restores its own state) and the
+  // policy is not reset (it restores its state too).
+  void save(StateWriter& w) const;
+  void restore(StateReader& r);
   int64_t decision_points() const { return decision_points_; }
 
  private:
@@ -80,6 +89,8 @@ class Engine : public EngineView {
   // Decisions (validated; throw DecisionError).
   // `trusted`: the placement comes from the cluster's own find_placement on the current state.
   void start(JobId job, std::span<const Slot> placement, bool trusted = false);
+  // Refuses (decision `what`) a number of tasks outside the job's [fewest, most].
+  void check_size(const char* what, JobId job, int64_t tasks) const;
   void start_with(JobId job, PlacementStrategy strategy);
   bool try_start_with(JobId job, PlacementStrategy strategy);
   void preempt(JobId job);

@@ -49,6 +49,10 @@ class HeapEventQueue {
   size_t size() const { return heap_.size(); }
   void clear() { heap_.clear(); }
   void reserve(size_t n) { heap_.reserve(n); }
+  // The heap as stored, and its replacement by such a vector (checkpoints: the order of equal
+  // keys cannot differ, but the bytes are kept exactly as they were).
+  const std::vector<Event>& items() const { return heap_; }
+  void assign(std::vector<Event> heap) { heap_ = std::move(heap); }
 
  private:
   struct Later {

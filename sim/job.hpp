@@ -20,7 +20,7 @@ struct JobSpec {
   Time submit;            // since the workload's origin
   Time runtime;           // real duration at rate 1.0
   Time walltime;          // requested time / estimate (> 0)
-  int32_t tasks = 1;      // number of tasks (processors for SWF)
+  int32_t tasks = 1;      // number of tasks (processors for SWF); `runtime` is at this many
   Resources per_task{1, 0, 0};
   int32_t user = -1;      // -1: unknown
   int32_t group = -1;
@@ -32,8 +32,16 @@ struct JobSpec {
   // (e.g. "V100M16|V100M32"); empty: any node. For placement code to match against
   // NodeType::gpu_model; the engine does not enforce it.
   std::string gpu_model;
+  // Elastic jobs (docs/dl.md): the job may run on any number of tasks (workers) in
+  // [min_tasks, max_tasks], at a speed in proportion (runtime is at `tasks`; on w tasks it runs
+  // at w / tasks of the speed the speed model gives). 0: rigid (exactly `tasks`).
+  int32_t min_tasks = 0;
+  int32_t max_tasks = 0;
 
   Resources total() const { return per_task * tasks; }
+  int32_t fewest_tasks() const { return min_tasks > 0 ? min_tasks : tasks; }
+  int32_t most_tasks() const { return max_tasks > 0 ? max_tasks : tasks; }
+  bool elastic() const { return fewest_tasks() != tasks || most_tasks() != tasks; }
   bool operator==(const JobSpec&) const = default;
 };
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/ids.hpp"
+#include "sim/state_io.hpp"
 #include "sim/time.hpp"
 
 namespace clustersim {
@@ -24,6 +25,9 @@ class NodeEventSource {
   virtual ~NodeEventSource() = default;
   // The next event (time never before the previous one's), or nullopt when there is none.
   virtual std::optional<NodeEvent> next() = 0;
+  // Checkpoints: what next() has still to give (restore onto a source built the same way).
+  virtual void save(StateWriter& w) const = 0;
+  virtual void restore(StateReader& r) = 0;
 };
 
 // A fixed list; sorted by time (stable) on construction.
@@ -31,6 +35,8 @@ class NodeEventList : public NodeEventSource {
  public:
   explicit NodeEventList(std::vector<NodeEvent> events);
   std::optional<NodeEvent> next() override;
+  void save(StateWriter& w) const override;
+  void restore(StateReader& r) override;
 
  private:
   std::vector<NodeEvent> events_;

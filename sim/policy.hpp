@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/state_io.hpp"
 #include "sim/view.hpp"
 
 namespace clustersim {
@@ -47,7 +48,9 @@ class Decisions {
   const EngineView& view() const;
 
   // Start a queued job: with the engine's default placement strategy, a given strategy, or an
-  // explicit placement. Throws DecisionError if the job is not queued or does not fit.
+  // explicit placement (an elastic job's may hold any number of tasks in its range; the
+  // strategies place JobSpec::tasks). Throws DecisionError if the job is not queued or does
+  // not fit.
   void start(JobId job);
   void start(JobId job, PlacementStrategy strategy);
   void start(JobId job, std::span<const Slot> placement);
@@ -58,7 +61,10 @@ class Decisions {
   // engine's restore delay when it next starts.
   void preempt(JobId job);
   // Move a running job to another placement; it keeps its progress and pays the restore delay.
+  // An elastic job (JobSpec::min_tasks/max_tasks) may move to a placement with another number
+  // of tasks in its range: a resize, at the speed of its new size.
   void migrate(JobId job, std::span<const Slot> placement);
+  void resize(JobId job, std::span<const Slot> placement) { migrate(job, placement); }
   // Ask to be called again at time t (> now) even if nothing else happens then.
   void wake_at(Time t);
   // Renew the leases of a round: afterwards exactly the allocation's jobs run, each on its
@@ -91,6 +97,16 @@ class Policy {
   // The round length a round-based policy schedules on (EngineConfig::round_interval), or
   // zero for an event-driven policy. Runners give the engine this interval when none is set.
   virtual Time round_interval() const { return Time::zero(); }
+
+  // Checkpoints (docs/checkpoints.md). A checkpointable policy writes everything it remembers
+  // from one call to the next (its own queues, caches, statistics, random streams, what it
+  // learned); restore_state reads that into a policy made the same way (same name and
+  // parameters), on an engine restored from the same checkpoint, in place of reset(). A policy
+  // keeps the default false when it cannot: a run that asks for checkpoints then fails before
+  // it starts, naming the policy.
+  virtual bool checkpointable() const { return false; }
+  virtual void save_state(StateWriter& w) const { (void)w; }
+  virtual void restore_state(const EngineView& view, StateReader& r) { (void)view, (void)r; }
 };
 
 }  // namespace clustersim

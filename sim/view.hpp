@@ -89,6 +89,9 @@ class QueueRange {
 
 class SpeedModel;
 
+// The number of tasks a placement holds (the sum over its slots).
+int64_t tasks_in(std::span<const Slot> placement);
+
 class EngineView {
  public:
   Time now() const { return now_; }
@@ -124,7 +127,8 @@ class EngineView {
   std::span<const JobId> finished_log() const { return finished_log_; }
 
   // The speed (relative to nominal) the job would run at on a placement: the speed model's
-  // rate (1 without one); 0 means it cannot run there. For heterogeneity-aware policies.
+  // rate (1 without one), times w / tasks for an elastic job on w tasks; 0 means it cannot run
+  // there. For heterogeneity-aware policies.
   double rate_if_placed(JobId j, std::span<const Slot> placement) const;
   // Whether the job could be placed right now (exact, with the engine's placement rules).
   bool fits_now(JobId j) const { return cluster_.fits_now(spec(j).tasks, spec(j).per_task); }

@@ -21,7 +21,7 @@ namespace clustersim {
 
 // Every JobSpec field must be a column (below): a field added to JobSpec without a column
 // here would be dropped by a cache silently. Add the column and bump kCacheVersion.
-static_assert(sizeof(JobSpec) == 88 + sizeof(std::string),
+static_assert(sizeof(JobSpec) == 96 + sizeof(std::string),
               "JobSpec changed: store the new field in the workload cache (traces/cache.cpp) and bump kCacheVersion");
 
 namespace {
@@ -112,7 +112,7 @@ class Reader {
 
 enum Column : uint8_t {
   kTraceId, kSubmit, kRuntime, kWalltime, kTasks, kCores, kGpuMilli, kMemMib, kUser, kGroup, kQueue, kPartition,
-  kStatus, kJobType, kGpuModel, kColumns
+  kStatus, kJobType, kGpuModel, kMinTasks, kMaxTasks, kColumns
 };
 
 // Column values as int64 (gpu_model: its index in the dictionary, 0 = "").
@@ -133,6 +133,8 @@ int64_t value_of(const JobSpec& j, Column c, int64_t model) {
     case kStatus: return j.status;
     case kJobType: return j.job_type;
     case kGpuModel: return model;
+    case kMinTasks: return j.min_tasks;
+    case kMaxTasks: return j.max_tasks;
     case kColumns: break;
   }
   return 0;
@@ -257,6 +259,8 @@ void decode(const ColumnEntry& c, const unsigned char* data, JobSpec* jobs, size
     case kPartition: fill_with([&](JobSpec& j, int64_t v) { j.partition = i32(v); }); break;
     case kStatus: fill_with([&](JobSpec& j, int64_t v) { j.status = i32(v); }); break;
     case kJobType: fill_with([&](JobSpec& j, int64_t v) { j.job_type = i32(v); }); break;
+    case kMinTasks: fill_with([&](JobSpec& j, int64_t v) { j.min_tasks = i32(v); }); break;
+    case kMaxTasks: fill_with([&](JobSpec& j, int64_t v) { j.max_tasks = i32(v); }); break;
     case kGpuModel:
       fill_with([&](JobSpec& j, int64_t v) {
         if (static_cast<uint64_t>(v) >= models.size())

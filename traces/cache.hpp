@@ -30,7 +30,7 @@ class CacheError : public InputError {
   using InputError::InputError;
 };
 
-inline constexpr uint32_t kCacheVersion = 1;
+inline constexpr uint32_t kCacheVersion = 2;  // 2: elastic jobs' min_tasks, max_tasks
 
 // What identifies the trace a cache was made from and how it was read.
 struct CacheSource {

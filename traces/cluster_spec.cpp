@@ -135,6 +135,21 @@ class Reader {
     fail(t.source(), join(path, key), "missing (required)");
   }
 
+  // A number (integer or float) in [0, hi]; nullopt when the key is absent.
+  std::optional<double> number(const toml::table& t, const std::string& path, const char* key, double hi) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return std::nullopt;
+    const std::string where = join(path, key);
+    double v = 0;
+    if (const auto* i = n->as_integer()) v = static_cast<double>(i->get());
+    else if (const auto* f = n->as_floating_point()) v = f->get();
+    else fail(n->source(), where, "expected a number, found " + describe(*n));
+    if (!(v >= 0) || !(v <= hi))
+      fail(n->source(), where, "expected a number in [0, " + std::to_string(static_cast<int64_t>(hi)) + "], found " +
+                                   std::to_string(v));
+    return v;
+  }
+
   // A non-empty string; nullopt when the key is absent.
   std::optional<std::string> string(const toml::table& t, const std::string& path,
                                     const char* key) const {
@@ -153,6 +168,7 @@ class Reader {
 struct TypeSpec {
   std::string name;
   NodeType type;
+  std::optional<NodePower> power;  // when the spec gives any power key
   std::optional<int64_t> count;  // the node_types.X.count form
   toml::source_region where;
 };
@@ -160,7 +176,9 @@ struct TypeSpec {
 TypeSpec read_node_type(const Reader& r, const Entry& e) {
   const std::string path = join("node_types", e.key);
   const toml::table& t = r.table(*e.node, path);
-  r.reject_unknown(t, path, {"cores", "memory_gib", "memory_mib", "gpus", "gpu_model", "count"});
+  r.reject_unknown(t, path,
+                   {"cores", "memory_gib", "memory_mib", "gpus", "gpu_model", "count", "idle_w", "busy_w",
+                    "cost_per_hour", "boot_s"});
   TypeSpec spec;
   spec.name = e.key;
   spec.where = e.where;
@@ -184,6 +202,21 @@ TypeSpec read_node_type(const Reader& r, const Entry& e) {
   }
   spec.count = r.integer(t, path, "count", 1, kMaxNodes);
   spec.type = NodeType{e.key, Resources{cores, gpus * 1000, gib ? *gib * 1024 : *mib}, model.value_or("")};
+  // Power and cost (docs/autoscaling.md): each key overrides the default for the capacity.
+  const auto idle = r.number(t, path, "idle_w", 1e7), busy = r.number(t, path, "busy_w", 1e7),
+             cost = r.number(t, path, "cost_per_hour", 1e9), boot = r.number(t, path, "boot_s", 1e9);
+  if (idle || busy || cost || boot) {
+    NodePower p = NodePower::defaults_for(spec.type.capacity);
+    if (idle) p.idle_w = *idle;
+    if (busy) p.busy_w = *busy;
+    if (cost) p.cost_per_hour = *cost;
+    if (boot) p.boot_time = Time::from_seconds_ceil(*boot);
+    if (p.idle_w > p.busy_w)
+      r.fail((busy ? t.get("busy_w") : t.get("idle_w"))->source(), join(path, busy ? "busy_w" : "idle_w"),
+             "idle_w (" + std::to_string(p.idle_w) + ") exceeds busy_w (" + std::to_string(p.busy_w) +
+                 (busy && idle ? ")" : "; the other is the default)"));
+    spec.power = p;
+  }
   return spec;
 }
 
@@ -257,7 +290,10 @@ ClusterSpec parse_cluster_spec(std::string_view text, const std::string& name) {
   std::vector<TypeSpec> types;
   for (const Entry& e : Reader::in_file_order(types_table)) types.push_back(read_node_type(r, e));
   if (types.empty()) r.fail(types_node->source(), "node_types", "expected at least one node type");
-  for (const TypeSpec& t : types) spec.cluster.add_node_type(t.type);
+  for (const TypeSpec& t : types) {
+    const uint32_t k = spec.cluster.add_node_type(t.type);
+    if (t.power) spec.cluster.set_power(k, *t.power);
+  }
 
   const toml::node* racks_node = root.get("racks");
   std::vector<RackPlan> plans;

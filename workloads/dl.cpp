@@ -19,6 +19,8 @@ void DlWorkloadConfig::validate() const {
     throw InputError("dl.jobs_per_hour: must be >= 0 (0: all at time 0), got " + std::to_string(jobs_per_hour));
   if (users < 1) throw InputError("dl.users: must be >= 1, got " + std::to_string(users));
   if (cores_per_gpu < 0) throw InputError("dl.cores_per_gpu: must be >= 0, got " + std::to_string(cores_per_gpu));
+  if (!(elastic_fraction >= 0 && elastic_fraction <= 1))
+    throw InputError("dl.elastic_fraction: must be in [0, 1], got " + std::to_string(elastic_fraction));
 }
 
 void ThroughputModelConfig::validate() const {
@@ -87,6 +89,7 @@ Workload generate_dl(const ThroughputTable& table, const DlWorkloadConfig& cfg) 
   Rng kinds(splitmix64(cfg.seed ^ 0xB22));
   Rng durations(splitmix64(cfg.seed ^ 0xC33));
   Rng owners(splitmix64(cfg.seed ^ 0xD44));
+  Rng elastic(splitmix64(cfg.seed ^ 0xE55));  // its own stream: the jobs do not change with the fraction
   double t_s = 0;
   w.jobs.reserve(static_cast<size_t>(cfg.jobs));
   for (int64_t i = 0; i < cfg.jobs; ++i) {
@@ -109,6 +112,10 @@ Workload generate_dl(const ThroughputTable& table, const DlWorkloadConfig& cfg) 
     j.user = static_cast<int32_t>(owners.uniform_int(0, cfg.users - 1));
     j.status = 1;
     j.job_type = type;
+    if (elastic.uniform01() < cfg.elastic_fraction) {
+      j.min_tasks = std::max(1, sf / 2);
+      j.max_tasks = 2 * sf;
+    }
     w.jobs.push_back(std::move(j));
   }
   w.sort_by_arrival();

@@ -34,6 +34,9 @@ struct DlWorkloadConfig {
   int32_t users = 10;         // JobSpec::user uniform on 0..users-1
   std::string reference_gpu = "v100";
   int64_t cores_per_gpu = 0;  // per_task cores (0: GPUs only)
+  // The share of jobs made elastic (JobSpec::min_tasks/max_tasks): each such job of g GPUs may
+  // run on max(1, g/2) to 2g. Drawn from a stream of its own: the jobs are otherwise the same.
+  double elastic_fraction = 0;
   uint64_t seed = 1;
   void validate() const;      // throws InputError naming the field
 };

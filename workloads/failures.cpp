@@ -10,10 +10,11 @@
 namespace clustersim {
 
 void FailureModel::validate() const {
-  if (!(mtbf_hours >= 0) || !std::isfinite(mtbf_hours))
-    throw InputError("failures.mtbf_hours: must be >= 0 (0: no failures), got " + std::to_string(mtbf_hours));
-  if (!(mttr_hours > 0) || !std::isfinite(mttr_hours))
-    throw InputError("failures.mttr_hours: must be > 0, got " + std::to_string(mttr_hours));
+  // At most 1e8 hours (11,000 years): beyond, a time in microseconds could overflow.
+  if (!(mtbf_hours >= 0) || !(mtbf_hours <= 1e8))
+    throw InputError("failures.mtbf_hours: must be in [0, 1e8] (0: no failures), got " + std::to_string(mtbf_hours));
+  if (!(mttr_hours > 0) || !(mttr_hours <= 1e8))
+    throw InputError("failures.mttr_hours: must be in (0, 1e8], got " + std::to_string(mttr_hours));
 }
 
 MtbfFailureSource::MtbfFailureSource(int64_t nodes, Time start, const FailureModel& model) : model_(model) {
@@ -28,7 +29,8 @@ MtbfFailureSource::MtbfFailureSource(int64_t nodes, Time start, const FailureMod
 }
 
 Time MtbfFailureSource::draw(uint32_t node, double mean_hours) {
-  const double us = rngs_[node].exponential(mean_hours * 3600e6);
+  // Capped at 1e15 us (31 years past the draw, far beyond any trace) so the sum stays in range.
+  const double us = std::min(rngs_[node].exponential(mean_hours * 3600e6), 1e15);
   return Time::from_us(std::max<int64_t>(1, static_cast<int64_t>(std::ceil(us))));
 }
 
@@ -38,6 +40,43 @@ std::optional<NodeEvent> MtbfFailureSource::next() {
   pending_.pop();
   pending_.push({p.time + draw(p.node, p.up ? model_.mtbf_hours : model_.mttr_hours), p.node, !p.up});
   return NodeEvent{p.time, NodeId(p.node), p.up};
+}
+
+void MtbfFailureSource::save(StateWriter& w) const {
+  w.section("mtbf failures");
+  w.put(static_cast<uint64_t>(rngs_.size()));
+  for (const Rng& g : rngs_) w.put(g.state());
+  // The pending events in the order they come out (the order is total: time, then node).
+  auto copy = pending_;
+  w.put(static_cast<uint64_t>(copy.size()));
+  for (; !copy.empty(); copy.pop()) {
+    w.put(copy.top().time);
+    w.put(copy.top().node);
+    w.put(copy.top().up);
+  }
+}
+
+void MtbfFailureSource::restore(StateReader& r) {
+  r.section("mtbf failures");
+  r.expect_same(r.get<uint64_t>(), static_cast<uint64_t>(rngs_.size()), "the number of nodes with failures");
+  for (Rng& g : rngs_) {
+    try {
+      g.set_state(r.get<std::string>());
+    } catch (const std::invalid_argument&) {
+      r.corrupt("a failure stream's state");
+    }
+  }
+  const uint64_t n = r.get<uint64_t>();
+  if (n > rngs_.size()) r.corrupt("more pending failures than nodes");
+  pending_ = {};
+  for (uint64_t i = 0; i < n; ++i) {
+    Pending p{};
+    r.get(p.time);
+    r.get(p.node);
+    r.get(p.up);
+    if (p.node >= rngs_.size()) r.corrupt("a pending failure's node");
+    pending_.push(p);
+  }
 }
 
 std::vector<NodeEvent> parse_node_events(const std::string& text, const std::string& name) {

@@ -33,6 +33,8 @@ class MtbfFailureSource : public NodeEventSource {
  public:
   MtbfFailureSource(int64_t nodes, Time start, const FailureModel& model);
   std::optional<NodeEvent> next() override;
+  void save(StateWriter& w) const override;
+  void restore(StateReader& r) override;
 
  private:
   struct Pending {

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <limits>
+#include <sstream>
+#include <stdexcept>
 
 #include "workloads/detmath.hpp"
 
@@ -16,6 +18,20 @@ uint64_t splitmix64(uint64_t x) {
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
+}
+
+std::string Rng::state() const {
+  std::ostringstream out;
+  out << engine_;
+  return out.str();
+}
+
+void Rng::set_state(const std::string& text) {
+  std::istringstream in(text);
+  std::mt19937_64 e;
+  in >> e;
+  if (!in) throw std::invalid_argument("not a random engine state");
+  engine_ = e;
 }
 
 double Rng::uniform01() { return static_cast<double>(engine_() >> 11) * kTwoPowMinus53; }

@@ -8,6 +8,7 @@
 // number of engine outputs, and uses only the deterministic math of workloads/detmath.hpp.
 #include <cstdint>
 #include <random>
+#include <string>
 
 namespace clustersim {
 
@@ -53,6 +54,9 @@ class Rng {
   double two_stage_uniform(double low, double med, double hi, double prob);
 
   std::mt19937_64& engine() { return engine_; }
+  // The engine's state as text (the standard's operator<<), and back: for checkpoints.
+  std::string state() const;
+  void set_state(const std::string& text);  // throws std::invalid_argument on bad text
 
  private:
   std::mt19937_64 engine_;

@@ -160,6 +160,34 @@ void Autoscaler::reset(const EngineView& view) {
   powered_on_ = powered_off_ = 0;
 }
 
+void Autoscaler::save_state(StateWriter& w) const {
+  inner_->save_state(w);
+  w.section("autoscaler " + forecaster_->name());
+  forecaster_->save(w);
+  w.put(next_tick_);
+  w.put(asked_for_);
+  w.put(idle_since_);
+  w.put(steps_);
+  w.put(powered_on_);
+  w.put(powered_off_);
+}
+
+void Autoscaler::restore_state(const EngineView& view, StateReader& r) {
+  config_.check_cluster(view.cluster());
+  const auto nodes = static_cast<int64_t>(view.cluster().num_nodes());
+  max_nodes_ = config_.max_nodes < 0 ? nodes : config_.max_nodes;
+  inner_->restore_state(view, r);
+  r.section("autoscaler " + forecaster_->name());
+  forecaster_->restore(r);
+  r.get(next_tick_);
+  r.get(asked_for_);
+  r.get(idle_since_);
+  r.get(steps_);
+  r.get(powered_on_);
+  r.get(powered_off_);
+  if (idle_since_.size() != view.cluster().num_nodes()) r.corrupt("the autoscaler's node table");
+}
+
 void Autoscaler::track_idle(const EngineView& v) {
   const Cluster& c = v.cluster();
   for (uint32_t n = 0; n < c.num_nodes(); ++n) {

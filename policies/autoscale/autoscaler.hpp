@@ -79,6 +79,9 @@ class Autoscaler : public Policy {
   void reset(const EngineView& view) override;  // also check_cluster
   void schedule(Decisions& d) override;
   Time round_interval() const override { return inner_->round_interval(); }
+  bool checkpointable() const override { return inner_->checkpointable() && forecaster_->checkpointable(); }
+  void save_state(StateWriter& w) const override;
+  void restore_state(const EngineView& view, StateReader& r) override;
 
   const std::vector<ControlStep>& steps() const { return steps_; }
   int64_t nodes_powered_on() const { return powered_on_; }

@@ -13,6 +13,7 @@
 
 #include "policies/params.hpp"
 #include "policies/registry.hpp"  // ParamInfo
+#include "sim/state_io.hpp"
 
 namespace clustersim {
 
@@ -25,6 +26,10 @@ class DemandForecaster {
   // The predicted mean demand over the next ForecastSetup::horizon_steps steps (>= 0); 0
   // before the first observation.
   virtual double forecast() const = 0;
+  // Checkpoints: whether save/restore keep everything observed (default: cannot).
+  virtual bool checkpointable() const { return false; }
+  virtual void save(StateWriter& w) const { (void)w; }
+  virtual void restore(StateReader& r) { (void)r; }
 };
 
 // What every forecaster is made for.
@@ -39,6 +44,9 @@ class LastValueForecaster : public DemandForecaster {
   std::string name() const override { return "last"; }
   void observe(double demand) override { last_ = demand; }
   double forecast() const override { return last_; }
+  bool checkpointable() const override { return true; }
+  void save(StateWriter& w) const override { w.put(last_); }
+  void restore(StateReader& r) override { r.get(last_); }
 
  private:
   double last_ = 0;
@@ -53,6 +61,15 @@ class EwmaForecaster : public DemandForecaster {
   std::string name() const override { return "ewma"; }
   void observe(double demand) override;
   double forecast() const override { return level_; }
+  bool checkpointable() const override { return true; }
+  void save(StateWriter& w) const override {
+    w.put(level_);
+    w.put(seen_);
+  }
+  void restore(StateReader& r) override {
+    r.get(level_);
+    r.get(seen_);
+  }
 
  private:
   double alpha_;

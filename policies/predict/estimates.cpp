@@ -73,6 +73,28 @@ void RuntimeEstimates::reset(const EngineView& v) {
   for (size_t i = 0; i < v.num_jobs(); ++i) predicted_[i] = v.specs()[i].walltime;
 }
 
+bool RuntimeEstimates::checkpointable() const {
+  return kind_ != EstimateKind::Predicted || predictor_->checkpointable();
+}
+
+void RuntimeEstimates::save(StateWriter& w) const {
+  w.section("estimates " + name());
+  w.put(predicted_);
+  w.put(seen_arrived_);
+  w.put(static_cast<uint64_t>(seen_finished_));
+  w.put(stats_);
+  if (kind_ == EstimateKind::Predicted) predictor_->save(w);
+}
+
+void RuntimeEstimates::restore(StateReader& r) {
+  r.section("estimates " + name());
+  r.get(predicted_);
+  r.get(seen_arrived_);
+  seen_finished_ = static_cast<size_t>(r.get<uint64_t>());
+  r.get(stats_);
+  if (kind_ == EstimateKind::Predicted) predictor_->restore(r);
+}
+
 void RuntimeEstimates::learn(const EngineView& v, JobId j) {
   const JobSpec& s = v.spec(j);
   stats_.add(predicted_[j.value()].seconds(), s.runtime.seconds());
@@ -143,6 +165,18 @@ RuntimeEstimates::RunningEnd RuntimeEstimates::running_end(const EngineView& v, 
   while (end_with(e) <= v.now() && e < req) e = std::min(req, Time::from_us(e.us() * 2));
   const Time end = end_with(e);
   return {end, e < req && end > v.now() ? end : Time::max()};
+}
+
+void RunningEnds::save(StateWriter& w) const {
+  w.section("running ends");
+  w.put(entries_);
+  w.put(listed_);
+}
+
+void RunningEnds::restore(StateReader& r) {
+  r.section("running ends");
+  r.get(entries_);
+  r.get(listed_);
 }
 
 void RunningEnds::reset(const EngineView& v) {

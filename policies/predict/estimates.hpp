@@ -87,6 +87,11 @@ class RuntimeEstimates {
 
   const PredictionStats& stats() const { return stats_; }
 
+  // Checkpoints: every kind but a predictor that cannot be checkpointed (its name then).
+  bool checkpointable() const;
+  void save(StateWriter& w) const;
+  void restore(StateReader& r);
+
  private:
   void learn(const EngineView& view, JobId j);
 
@@ -119,6 +124,8 @@ class RunningEnds {
   void reset(const EngineView& view);
   // The running jobs now, by (end, job). Valid until the next update.
   std::span<const Entry> update(const EngineView& view, const RuntimeEstimates& estimates);
+  void save(StateWriter& w) const;
+  void restore(StateReader& r);
 
  private:
   std::vector<Entry> entries_;

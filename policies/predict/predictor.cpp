@@ -36,6 +36,37 @@ int UserHistory::last(int32_t user, int n, double* out) const {
   return k;
 }
 
+void UserHistory::save(StateWriter& w) const {
+  w.section("user history");
+  std::vector<int32_t> users;
+  users.reserve(users_.size());
+  for (const auto& [u, ring] : users_) users.push_back(u);
+  std::sort(users.begin(), users.end());
+  w.put(static_cast<uint64_t>(users.size()));
+  for (int32_t u : users) {
+    const Ring& ring = users_.at(u);
+    w.put(u);
+    for (double v : ring.v) w.put(v);
+    w.put(ring.count);
+    w.put(ring.next);
+  }
+}
+
+void UserHistory::restore(StateReader& r) {
+  r.section("user history");
+  users_.clear();
+  const uint64_t n = r.get<uint64_t>();
+  for (uint64_t i = 0; i < n; ++i) {
+    const int32_t u = r.get<int32_t>();
+    Ring ring;
+    for (double& v : ring.v) r.get(v);
+    r.get(ring.count);
+    r.get(ring.next);
+    if (ring.count < 0 || ring.count > kKeep || ring.next < 0 || ring.next >= kKeep) r.corrupt("a user's history");
+    users_[u] = ring;
+  }
+}
+
 void UserMean2Predictor::predict(std::span<const SubmitInfo> jobs, std::span<double> seconds) {
   for (size_t i = 0; i < jobs.size(); ++i) {
     double last[2];

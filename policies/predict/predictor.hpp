@@ -18,6 +18,7 @@
 
 #include "sim/ids.hpp"
 #include "sim/job.hpp"
+#include "sim/state_io.hpp"
 
 namespace clustersim {
 
@@ -48,6 +49,11 @@ class RuntimePredictor {
   // A finished job's real runtime in seconds at nominal speed. Called once per finished job,
   // in finish order, never before the job's end.
   virtual void learn(const SubmitInfo& job, double runtime_s) = 0;
+  // Checkpoints: whether save/restore keep everything learned so far (a predictor that cannot
+  // keeps false; a run that asks for checkpoints then refuses it up front).
+  virtual bool checkpointable() const { return false; }
+  virtual void save(StateWriter& w) const { (void)w; }
+  virtual void restore(StateReader& r) { (void)r; }
 };
 
 // The last few runtimes of each user (a ring per user), for predictors' features.
@@ -57,6 +63,8 @@ class UserHistory {
   void add(int32_t user, double runtime_s);
   // The user's last `n` (<= kKeep) runtimes, newest first; fewer if the user has fewer.
   int last(int32_t user, int n, double* out) const;
+  void save(StateWriter& w) const;  // users in increasing order: the bytes are deterministic
+  void restore(StateReader& r);
 
  private:
   struct Ring {
@@ -75,6 +83,9 @@ class UserMean2Predictor : public RuntimePredictor {
   std::string name() const override { return "user-mean2"; }
   void predict(std::span<const SubmitInfo> jobs, std::span<double> seconds) override;
   void learn(const SubmitInfo& job, double runtime_s) override;
+  bool checkpointable() const override { return true; }
+  void save(StateWriter& w) const override { history_.save(w); }
+  void restore(StateReader& r) override { history_.restore(r); }
 
  private:
   UserHistory history_;

@@ -190,3 +190,23 @@ TEST(DlPolicies, GavelWorkloadOnAHeterogeneousClusterKeepsEveryInvariant) {
   EXPECT_LT(jct["hetero-greedy"], jct["fcfs"]);
   EXPECT_LT(jct["las"], jct["fcfs"]);
 }
+
+TEST(HeteroGreedyElastic, AnElasticJobStartsShrunkAndGrowsWhenTheRoomIsFree) {
+  // One node of 4 GPUs. A (rigid, 2 GPUs, 1000 s) starts; B (elastic 1..4, 4 GPUs, 1000 s at 4)
+  // does not fit on 4 and starts on the 2 left (half speed). At 1000 s A ends; B has done 500 s
+  // of work and grows to 4 GPUs (no restore delay here): it ends at 1500 s. Rigid, B would
+  // wait for A and end at 2000 s.
+  Cluster c;
+  const uint32_t t = c.add_node_type(NodeType{"v100", Resources{8, 4000, 0}, "V100"});
+  c.add_nodes(t, 1);
+  JobSpec a = gpu_job(1, 0, 1000, 2, 0, -1), b = gpu_job(2, 0, 1000, 4, 1, -1);
+  b.min_tasks = 1;
+  b.max_tasks = 4;
+  const Outcome elastic = run(c, {a, b}, "hetero-greedy", nullptr, {{"elastic", "true"}});
+  EXPECT_EQ(elastic.records[1].first_start, Time::zero());
+  EXPECT_EQ(elastic.first_placements[1], (std::vector<Slot>{{NodeId(0), 2}}));
+  EXPECT_EQ(elastic.records[1].end, Time::from_seconds(1500));
+  EXPECT_EQ(elastic.records[1].migrations, 1u);
+  const Outcome rigid = run(c, {a, b}, "hetero-greedy");
+  EXPECT_EQ(rigid.records[1].end, Time::from_seconds(2000));
+}

@@ -315,8 +315,10 @@ TEST(BadInputCli, EngineFailureAndPowerFlagsNameTheFlag) {
   EXPECT_EQ(run_error({"--sample-interval=-5"}),
             "--sample-interval: expected -1 (about 1,000 samples), 0 (off) or a period of at most 1e12 s, got -5");
   EXPECT_THAT(run_error({"--sample-interval", "1e300"}), StartsWith("--sample-interval: expected -1 "));
-  EXPECT_EQ(run_error({"--nodes", "4", "--mtbf-hours=-1"}), "--mtbf-hours: must be >= 0 (0: no failures), got -1.000000");
-  EXPECT_EQ(run_error({"--nodes", "4", "--mtbf-hours", "10", "--mttr-hours", "0"}), "--mttr-hours: must be > 0, got 0.000000");
+  EXPECT_EQ(run_error({"--nodes", "4", "--mtbf-hours=-1"}), "--mtbf-hours: must be in [0, 1e8] (0: no failures), got -1.000000");
+  EXPECT_EQ(run_error({"--nodes", "4", "--mtbf-hours", "1e300"}),
+            "--mtbf-hours: must be in [0, 1e8] (0: no failures), got " + std::to_string(1e300));
+  EXPECT_EQ(run_error({"--nodes", "4", "--mtbf-hours", "10", "--mttr-hours", "0"}), "--mttr-hours: must be in (0, 1e8], got 0.000000");
   const std::string events = write(dir, "events.csv", "10,0,fail\n");
   EXPECT_EQ(run_error({"--nodes", "4", "--mtbf-hours", "10", "--node-events", events}),
             "--node-events: give it or --mtbf-hours, not both");

@@ -45,7 +45,7 @@ Workload every_field() {
       {kMin, Time::from_us(-3), Time::from_us(0), Time::from_us(999'999'999), 0, {0, 500, 1'048'576}, 0, 1, 2, 3, 5, 0,
        "T4"},
       {42, Time::from_seconds(10), Time::from_seconds(20), Time::from_seconds(30), 8, {0, 1000, 0}, 3, 4, 5, 6, -1, 7,
-       "V100M16|V100M32"},
+       "V100M16|V100M32", 4, 16},
   };
   w.jobs.assign(std::begin(jobs), std::end(jobs));
   return w;
@@ -144,10 +144,10 @@ TEST(Cache, DamageIsNamed) {
   EXPECT_EQ(error_of([&] { parse_cache("; SWF\n1 0 0 1 1 -1 -1 1 1 -1 1 -1 -1 -1 -1 -1 -1 -1\n", "x.swf"); }),
             "x.swf: not a clustersim workload cache (no magic bytes at the start)");
   std::string newer = good;
-  newer[8] = 2;  // format version 2
+  newer[8] = 3;  // format version 3
   reseal_header(newer);
   EXPECT_EQ(error_of([&] { parse_cache(newer, "x.cache"); }),
-            "x.cache: workload cache format version 2, this clustersim reads version 1: convert the trace again");
+            "x.cache: workload cache format version 3, this clustersim reads version 2: convert the trace again");
 }
 
 TEST(Cache, FilesAreWrittenWholeAndReadBack) {

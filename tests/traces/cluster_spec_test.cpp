@@ -116,7 +116,7 @@ TEST(ClusterSpec, UnknownKeysNameTheirPathAndLineWithASuggestion) {
             "spec.toml:7: node_types.v100.memory: unknown key (did you mean 'memory_gib'?)");
   EXPECT_EQ(error_of(std::string(kV100) + "colour = \"red\"\n"),
             "spec.toml:7: node_types.v100.colour: unknown key (expected one of: cores, memory_gib, "
-            "memory_mib, gpus, gpu_model, count)");
+            "memory_mib, gpus, gpu_model, count, idle_w, busy_w, cost_per_hour, boot_s)");
   EXPECT_EQ(error_of("[node_types.a]\ncores = 1\nmemory_gib = 1\n"
                      "[racks.r0]\nswich = \"s\"\nnodes = { a = 1 }\n"),
             "spec.toml:5: racks.r0.swich: unknown key (did you mean 'switch'?)");
@@ -197,4 +197,44 @@ TEST(ClusterSpec, MissingFileNamesThePath) {
   } catch (const InputError& e) {
     EXPECT_STREQ(e.what(), "/nonexistent/cluster.toml: cannot open: No such file or directory");
   }
+}
+
+TEST(ClusterSpec, PowerKeysSetTheTypesPowerAndCostAndTheRestKeepTheirDefaults) {
+  const ClusterSpec spec = parse_cluster_spec(std::string(kV100) +
+                                                  "idle_w = 400\n"
+                                                  "busy_w = 1500.5\n"
+                                                  "cost_per_hour = 12.24\n"
+                                                  "boot_s = 90\n"
+                                                  "[node_types.cpu]\n"
+                                                  "cores = 64\n"
+                                                  "memory_gib = 256\n"
+                                                  "count = 1\n"
+                                                  "cost_per_hour = 3\n",
+                                              "spec.toml");
+  const NodePower& v100 = spec.cluster.power(0);
+  EXPECT_EQ(v100.idle_w, 400);
+  EXPECT_EQ(v100.busy_w, 1500.5);
+  EXPECT_EQ(v100.cost_per_hour, 12.24);
+  EXPECT_EQ(v100.boot_time, Time::from_seconds(90));
+  // Only the cost given: power and boot time are the defaults for 64 cores (4 W and 8 W per
+  // core, 120 s; docs/autoscaling.md).
+  const NodePower& cpu = spec.cluster.power(1);
+  EXPECT_EQ(cpu.cost_per_hour, 3);
+  EXPECT_EQ(cpu.idle_w, 256);
+  EXPECT_EQ(cpu.busy_w, 512);
+  EXPECT_EQ(cpu.boot_time, Time::from_seconds(120));
+}
+
+TEST(ClusterSpec, BadPowerKeysNameTheKeyAndLine) {
+  EXPECT_EQ(error_of(std::string(kV100) + "idle_w = -1\n"),
+            "spec.toml:7: node_types.v100.idle_w: expected a number in [0, 10000000], found -1.000000");
+  EXPECT_EQ(error_of(std::string(kV100) + "cost_per_hour = \"cheap\"\n"),
+            "spec.toml:7: node_types.v100.cost_per_hour: expected a number, found the string \"cheap\"");
+  EXPECT_EQ(error_of(std::string(kV100) + "idle_w = 900\nbusy_w = 800\n"),
+            "spec.toml:8: node_types.v100.busy_w: idle_w (900.000000) exceeds busy_w (800.000000)");
+  EXPECT_EQ(error_of(std::string(kV100) + "idle_w = 5000\n"),
+            "spec.toml:7: node_types.v100.idle_w: idle_w (5000.000000) exceeds busy_w (1456.000000; the other is the "
+            "default)");
+  EXPECT_EQ(error_of(std::string(kV100) + "boot = 3\n"),
+            "spec.toml:7: node_types.v100.boot: unknown key (did you mean 'boot_s'?)");
 }
