@@ -1,9 +1,15 @@
 // clustersim train: trains a PPO / MAPPO or DDPG agent in the loop on windows of a workload,
 // writes its learning curves (HDF5 /training, /validation, /test) and its model, and reports
-// the trained agent against heuristics on held-out test windows (docs/rl.md).
+// the trained agent against heuristics on held-out test windows (docs/rl.md). With
+// --checkpoint it writes the whole training state between training steps, and --resume (what
+// `clustersim resume` runs) goes on from it to the results of an uninterrupted training.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "experiments/cli_options.hpp"
@@ -65,6 +71,7 @@ int cmd_train(int argc, char** argv) {
   add_workload_options(d);
   add_cluster_options(d);
   add_engine_options(d);
+  add_checkpoint_options(d);
   po::variables_map vm;
   if (!parse(argc, argv, d, vm,
              "usage: clustersim train [--algo ppo|mappo|ddpg] [workload options] [--steps N] [--out curves.h5] [--model m.pt]"))
@@ -74,6 +81,21 @@ int cmd_train(int argc, char** argv) {
   std::unique_ptr<rl::Collective> collective = make_mpi_collective();
   const bool lead = collective == nullptr || collective->rank() == 0;
   const bool quiet = vm["quiet"].as<bool>() || !lead;
+
+  // Checkpoints (docs/rl.md). A bad or missing checkpoint fails here, before anything is built
+  // or written.
+  const std::string checkpoint = vm.count("checkpoint") ? vm["checkpoint"].as<std::string>() : "";
+  const std::string resume_from = vm.count("resume") ? vm["resume"].as<std::string>() : "";
+  const bool checkpointing = !checkpoint.empty(), resuming = !resume_from.empty();
+  const double checkpoint_every_s = vm["checkpoint-every"].as<double>();
+  if (!(checkpoint_every_s > 0) || !std::isfinite(checkpoint_every_s))
+    throw InputError("--checkpoint-every: must be > 0 seconds, got " + std::to_string(checkpoint_every_s));
+  if ((checkpointing || resuming) && collective && collective->size() > 1)
+    throw InputError(std::string(checkpointing ? "--checkpoint" : "--resume") +
+                     ": training under mpirun with more than one rank cannot be checkpointed (docs/rl.md); "
+                     "checkpoint a training in one process");
+  std::string payload;
+  if (resuming) payload = read_checkpoint_file(resume_from);
 
   rl::TrainConfig tc;
   auto params = param_values(vm);
@@ -115,6 +137,10 @@ int cmd_train(int argc, char** argv) {
   for (const auto& b : baselines) PolicyRegistry::builtin().make(b);  // unknown names fail first
 
   rl::VecEnv envs(source, ec, tc.num_envs, tc.env_threads);
+  if ((checkpointing || resuming) && !envs.checkpointable())
+    throw InputError("--estimate " + ec.estimate +
+                     ": its runtime predictor (a torch network) cannot be checkpointed, so neither can this training "
+                     "(--checkpoint); use --estimate requested, runtime or user-mean2");
   rl::EnvConfig vc = ec;
   vc.split = rl::Split::Validation;
   rl::EnvConfig test_cfg = ec;
@@ -124,20 +150,69 @@ int cmd_train(int argc, char** argv) {
   if (eval_windows > 0) val_offsets = rl::SchedulingEnv(source, vc).eval_offsets(eval_windows);
   if (test_windows > 0) test_offsets = rl::SchedulingEnv(source, test_cfg).eval_offsets(test_windows);
 
-  std::unique_ptr<Hdf5TrainingWriter> writer;
-  if (!out.empty() && lead) {
-    std::ostringstream p;
-    for (const auto& [k, v] : params) p << (p.tellp() > 0 ? "," : "") << k << "=" << v;
-    writer = std::make_unique<Hdf5TrainingWriter>(
-        out, std::vector<std::pair<std::string, std::string>>{
-                 {"algo", algo}, {"workload", source->workload.name}, {"params", p.str()},
-                 {"reward", ec.reward}, {"agents", ec.agents}, {"window", std::to_string(ec.window)},
-                 {"episode_jobs", std::to_string(ec.episode_jobs)}, {"model", model_path},
-                 {"config", config_text(vm)},
-                 {"ranks", std::to_string(collective ? collective->size() : 1)}});
+  std::ostringstream p;
+  for (const auto& [k, v] : params) p << (p.tellp() > 0 ? "," : "") << k << "=" << v;
+  const std::string params_text = p.str();
+  // What a checkpoint must share with the training that resumes it, besides what the trainer
+  // checks (every --param, one by one: TrainConfig::settings) and the environments' engines
+  // (the workload, the cluster, the engine settings).
+  const rl::Settings settings{{"algo", algo},
+                              {"workload", source->workload.name},
+                              {"window", std::to_string(ec.window)},
+                              {"episode-jobs", std::to_string(ec.episode_jobs)},
+                              {"reward", ec.reward},
+                              {"alpha", rl::exact(ec.alpha)},
+                              {"beta", rl::exact(ec.beta)},
+                              {"agents", ec.agents},
+                              {"estimate", ec.estimate},
+                              {"train-fraction", rl::exact(source->train_fraction)},
+                              {"validation-fraction", rl::exact(source->validation_fraction)},
+                              {"eval-every", std::to_string(vm["eval-every"].as<int64_t>())},
+                              {"eval-windows", std::to_string(eval_windows)},
+                              {"test-windows", std::to_string(test_windows)},
+                              {"compare", vm["compare"].as<std::string>()},
+                              {"out", out.empty() ? "none" : "a file"},
+                              {"ranks", std::to_string(collective ? collective->size() : 1)}};
+  std::string config = config_text(vm);
+  int64_t records = 0;
+  rl::UpdateRecord last;
+  std::optional<StateReader> reader;
+  if (resuming) {
+    reader.emplace(payload, resume_from);
+    (void)read_command_header(*reader);
+    reader->section("clustersim train");
+    rl::expect_same_settings(*reader, settings, "training setting");
+    reader->get(config);  // the file's /meta says how the training was started
+    reader->get(records);
+    reader->get(last);
   }
+
   install_stop_signals();
   auto trainer = rl::make_trainer(envs, tc, collective.get());
+  if ((checkpointing || resuming) && !trainer->checkpointable())
+    throw InputError("--algo " + algo + ": this training cannot be checkpointed (--checkpoint)");
+  if (reader) {
+    trainer->restore_state(*reader);
+    if (reader->get<bool>() != (!out.empty() && lead)) reader->corrupt("whether it holds the output file's rows");
+  }
+  // Opened after the checkpoint is read: a bad checkpoint leaves the file alone.
+  std::unique_ptr<Hdf5TrainingWriter> writer;
+  if (!out.empty() && lead) {
+    writer = std::make_unique<Hdf5TrainingWriter>(
+        out, std::vector<std::pair<std::string, std::string>>{
+                 {"algo", algo}, {"workload", source->workload.name}, {"params", params_text},
+                 {"reward", ec.reward}, {"agents", ec.agents}, {"window", std::to_string(ec.window)},
+                 {"episode_jobs", std::to_string(ec.episode_jobs)}, {"model", model_path},
+                 {"config", config},
+                 {"ranks", std::to_string(collective ? collective->size() : 1)}});
+  }
+  if (reader) {
+    if (writer) writer->restore_state(*reader);
+    reader->section("end");
+    if (!reader->at_end()) reader->corrupt("bytes after the end");
+    reader.reset();
+    payload.clear();
+  }
 
   auto evaluate = [&](const std::vector<int64_t>& offsets, const std::string& policy,
                       std::shared_ptr<rl::TrainedModel> model) {
@@ -147,15 +222,46 @@ int cmd_train(int argc, char** argv) {
     }));
   };
   const int64_t eval_every = vm["eval-every"].as<int64_t>();
-  int64_t records = 0;
-  rl::UpdateRecord last;
   if (!quiet)
     std::cout << "training " << algo << " on " << source->workload.name << " (" << ec.episode_jobs << "-job windows, K="
               << ec.window << ", " << envs.num_envs() << " envs"
               << (collective ? " on each of " + std::to_string(collective->size()) + " ranks" : std::string()) << ", "
-              << tc.total_steps << " steps)\n";
+              << tc.total_steps << " steps)"
+              << (resuming ? ", resumed after " + std::to_string(last.steps) + " steps from " + resume_from : std::string())
+              << "\n";
+
+  // The checkpoint: the command line (for `clustersim resume`), the settings, this loop's
+  // counters, the trainer (its environments included) and the file's rows so far.
+  using Clock = std::chrono::steady_clock;
+  const std::vector<std::string> command_line = command_line_for_resume("train", argc, argv);
+  auto last_checkpoint = Clock::now();
+  auto save_checkpoint = [&] {
+    StateWriter w;
+    write_command_header(w, command_line);
+    w.section("clustersim train");
+    w.put(settings);
+    w.put(config);
+    w.put(records);
+    w.put(last);
+    trainer->save_state(w);
+    w.put(writer != nullptr);
+    if (writer) writer->save_state(w);
+    w.section("end");
+    write_checkpoint_file(checkpoint, w.bytes());
+    last_checkpoint = Clock::now();
+  };
+  const auto checkpoint_every = std::chrono::duration<double>(checkpoint_every_s);
+  if (checkpointing) save_checkpoint();  // an unwritable checkpoint path fails before training
   while (!trainer->done()) {
-    throw_if_stopped();
+    try {
+      throw_if_stopped();
+    } catch (const Interrupted&) {
+      if (checkpointing) {  // the state as of the end of the last step
+        save_checkpoint();
+        note_checkpoint_written_on_stop(checkpoint);
+      }
+      throw;
+    }
     last = trainer->train_step();
     ++records;
     if (writer)
@@ -177,6 +283,7 @@ int cmd_train(int argc, char** argv) {
                     << fmt(last.steps_per_s, 0) << " steps/s\n";
       }
     }
+    if (checkpointing && !trainer->done() && Clock::now() - last_checkpoint >= checkpoint_every) save_checkpoint();
   }
   if (!quiet)
     std::cout << "trained " << last.steps << " steps in " << fmt(last.wall_s, 1) << " s; model: " << model_path << "\n";
@@ -209,6 +316,8 @@ int cmd_train(int argc, char** argv) {
     writer->close(true);
     if (!quiet) std::cout << "wrote " << out << "\n";
   }
+  // Training is complete and its file closed: the checkpoint would only resume a finished one.
+  if (checkpointing) std::remove(checkpoint.c_str());
   return 0;
 }
 

@@ -88,6 +88,32 @@ Hdf5TrainingWriter::~Hdf5TrainingWriter() {
 }
 
 void Hdf5TrainingWriter::add(const TrainingRow& r) {
+  push(r);
+  file_->flush(h5::Rest::ToTail);
+}
+
+void Hdf5TrainingWriter::add_validation(const ValidationRow& r) {
+  push(r);
+  file_->flush(h5::Rest::ToTail);
+}
+
+void Hdf5TrainingWriter::save_state(StateWriter& w) const {
+  w.section("training writer");
+  w.put(rows_);
+  w.put(validation_rows_);
+}
+
+void Hdf5TrainingWriter::restore_state(StateReader& r) {
+  r.section("training writer");
+  const auto rows = r.get<std::vector<TrainingRow>>();
+  const auto validation = r.get<std::vector<ValidationRow>>();
+  for (const TrainingRow& row : rows) push(row);
+  for (const ValidationRow& row : validation) push(row);
+  file_->flush(h5::Rest::ToTail);
+}
+
+void Hdf5TrainingWriter::push(const TrainingRow& r) {
+  rows_.push_back(r);
   File& f = *file_;
   f.update.push(r.update);
   f.steps.push(r.steps);
@@ -103,17 +129,16 @@ void Hdf5TrainingWriter::add(const TrainingRow& r) {
   f.inference_s.push(r.inference_s);
   f.update_s.push(r.update_s);
   f.wall_s.push(r.wall_s);
-  f.flush(h5::Rest::ToTail);
 }
 
-void Hdf5TrainingWriter::add_validation(const ValidationRow& r) {
+void Hdf5TrainingWriter::push(const ValidationRow& r) {
+  validation_rows_.push_back(r);
   File& f = *file_;
   f.v_update.push(r.update);
   f.v_steps.push(r.steps);
   f.v_windows.push(r.windows);
   f.v_bsld.push(r.mean_bsld);
   f.v_jct.push(r.mean_jct_s);
-  f.flush(h5::Rest::ToTail);
 }
 
 void Hdf5TrainingWriter::add_test(const std::string& policy, int64_t windows, double mean_bsld, double mean_jct_s,

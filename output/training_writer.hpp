@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/state_io.hpp"
+
 namespace clustersim {
 
 struct TrainingRow {
@@ -41,10 +43,20 @@ class Hdf5TrainingWriter {
   void close(bool complete);
   const std::string& path() const { return path_; }
 
+  // Checkpoints of a training (docs/rl.md): the /training and /validation rows so far.
+  // restore_state, on a writer just created for the resumed training, writes them again, so
+  // that its file ends up with every row an uninterrupted training writes.
+  void save_state(StateWriter& w) const;
+  void restore_state(StateReader& r);
+
  private:
+  void push(const TrainingRow& row);
+  void push(const ValidationRow& row);
   struct File;
   std::string path_;
   std::unique_ptr<File> file_;
+  std::vector<TrainingRow> rows_;             // as written, for save_state
+  std::vector<ValidationRow> validation_rows_;
 };
 
 }  // namespace clustersim

@@ -64,6 +64,9 @@ struct TrainConfig {
   void set(const std::map<std::string, std::string>& values);
   void validate() const;
   static std::vector<std::string> keys();
+  // Every key with its value (exact text), for checkpoints to compare; env_threads is left
+  // out (it does not change the results).
+  Settings settings() const;
 };
 
 // One learning-curve record (one PPO update, or log_every DDPG steps).
@@ -113,6 +116,17 @@ class Trainer {
   // after every update (the PPO trainer checks it). DDPG never runs distributed and keeps
   // this default, 0.
   virtual uint64_t parameter_checksum() const { return 0; }
+
+  // Checkpoints (docs/rl.md): the whole training state — networks, optimiser moments, every
+  // random stream, counters, a DDPG replay buffer, and the environments (VecEnv::save) — so
+  // that a trainer made afresh (make_trainer on a new VecEnv of the same source, config and
+  // size) and given restore_state() goes on bit for bit as the saved one would have. Save
+  // between train_step()s. restore_state throws InputError naming the checkpoint and what
+  // differs when it holds another configuration. checkpointable(): false when some state
+  // cannot be saved (an `mlp` estimate source in the environments).
+  virtual bool checkpointable() const = 0;
+  virtual void save_state(StateWriter& w) const = 0;
+  virtual void restore_state(StateReader& r) = 0;
 };
 
 // Data-parallel training over processes (`mpirun -np N clustersim train`): every rank steps

@@ -44,6 +44,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <sstream>
 #include <stdexcept>
 
 #include "policies/rl/torch_models.hpp"
@@ -162,6 +163,42 @@ Batch ReplayBuffer::sample(int64_t n, std::mt19937_64& rng) const {
           next_obs_.index_select(0, index),
           next_mask_.index_select(0, index).to(torch::kFloat32),
           done_.index_select(0, index)};
+}
+
+namespace {
+// The first `rows` rows of a CPU tensor's bytes, and back.
+void put_rows(StateWriter& w, const torch::Tensor& t, int64_t rows) {
+  const size_t n = static_cast<size_t>(rows) * static_cast<size_t>(t.nbytes() / static_cast<size_t>(t.size(0)));
+  w.put(std::string(static_cast<const char*>(t.data_ptr()), n));
+}
+void get_rows(StateReader& r, torch::Tensor& t, int64_t rows) {
+  const std::string bytes = r.get<std::string>();
+  const size_t n = static_cast<size_t>(rows) * static_cast<size_t>(t.nbytes() / static_cast<size_t>(t.size(0)));
+  if (bytes.size() != n) r.corrupt("the replay buffer's rows");
+  std::memcpy(t.data_ptr(), bytes.data(), n);
+}
+}  // namespace
+
+void ReplayBuffer::save(StateWriter& w) const {
+  w.section("replay buffer");
+  w.put(capacity_);
+  w.put(obs_dim_);
+  w.put(k_);
+  w.put(size_);
+  w.put(next_);
+  for (const torch::Tensor* t : {&obs_, &mask_, &scores_, &reward_, &next_obs_, &next_mask_, &done_})
+    put_rows(w, *t, size_);
+}
+
+void ReplayBuffer::restore(StateReader& r) {
+  r.section("replay buffer");
+  r.expect_same(r.get<int64_t>(), capacity_, "the replay buffer's size (replay_size)");
+  r.expect_same(r.get<int32_t>(), obs_dim_, "the observation size");
+  r.expect_same(r.get<int32_t>(), k_, "the window");
+  r.get(size_);
+  r.get(next_);
+  if (size_ < 0 || size_ > capacity_ || next_ < 0 || next_ >= capacity_) r.corrupt("the replay buffer's counts");
+  for (torch::Tensor* t : {&obs_, &mask_, &scores_, &reward_, &next_obs_, &next_mask_, &done_}) get_rows(r, *t, size_);
 }
 
 void soft_update(nn::Module& target, const nn::Module& online, double tau) {
@@ -352,6 +389,70 @@ class DdpgTrainer final : public Trainer {
 
   std::unique_ptr<TrainedModel> model() const override {
     return std::make_unique<DdpgModel>(clone_of(actor_), clone_of(critic_), meta_, device_);
+  }
+
+  bool checkpointable() const override { return envs_.checkpointable(); }
+
+  // Counters, sigma, the random stream, the four networks, both Adam optimisers, the replay
+  // buffer (its filled entries: the bulk of the checkpoint), the environments. The per-step
+  // scratch (scores, previous observations) is rewritten before it is read.
+  void save_state(StateWriter& w) const override {
+    w.section("ddpg trainer");
+    w.put(cfg_.settings());
+    w.put(steps_);
+    w.put(records_);
+    w.put(sigma_);
+    w.put(wall_s_);
+    std::ostringstream rng;
+    rng << rng_;
+    w.put(rng.str());
+    torch::serialize::OutputArchive archive, actor, critic, target_actor, target_critic, actor_opt, critic_opt;
+    actor_->save(actor);
+    critic_->save(critic);
+    target_actor_->save(target_actor);
+    target_critic_->save(target_critic);
+    actor_opt_->save(actor_opt);
+    critic_opt_->save(critic_opt);
+    archive.write("actor", actor);
+    archive.write("critic", critic);
+    archive.write("target_actor", target_actor);
+    archive.write("target_critic", target_critic);
+    archive.write("actor_opt", actor_opt);
+    archive.write("critic_opt", critic_opt);
+    put_archive(w, archive);
+    buffer_->save(w);
+    envs_.save(w);
+    w.section("ddpg trainer end");
+  }
+
+  void restore_state(StateReader& r) override {
+    r.section("ddpg trainer");
+    expect_same_settings(r, cfg_.settings(), "training parameter");
+    r.get(steps_);
+    r.get(records_);
+    r.get(sigma_);
+    r.get(wall_s_);
+    std::istringstream rng(r.get<std::string>());
+    rng >> rng_;
+    if (!rng) r.corrupt("the random stream");
+    get_archive(r, [&](torch::serialize::InputArchive& archive) {
+      torch::serialize::InputArchive actor, critic, target_actor, target_critic, actor_opt, critic_opt;
+      archive.read("actor", actor);
+      archive.read("critic", critic);
+      archive.read("target_actor", target_actor);
+      archive.read("target_critic", target_critic);
+      archive.read("actor_opt", actor_opt);
+      archive.read("critic_opt", critic_opt);
+      actor_->load(actor);
+      critic_->load(critic);
+      target_actor_->load(target_actor);
+      target_critic_->load(target_critic);
+      actor_opt_->load(actor_opt);
+      critic_opt_->load(critic_opt);
+    });
+    buffer_->restore(r);
+    envs_.restore(r);
+    r.section("ddpg trainer end");
   }
 
  private:

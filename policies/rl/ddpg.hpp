@@ -9,6 +9,7 @@
 
 #include "policies/rl/agent.hpp"
 #include "policies/rl/torch_models.hpp"
+#include "sim/state_io.hpp"
 
 namespace clustersim::rl::ddpg {
 
@@ -71,6 +72,10 @@ class ReplayBuffer {
   // The slot the next add writes.
   int64_t next_slot() const { return next_; }
   float reward_at(int64_t slot) const { return reward_.data_ptr<float>()[slot]; }
+  // Checkpoints: the filled entries and the ring's position. restore() onto a buffer of the
+  // same capacity and shapes (checked).
+  void save(StateWriter& w) const;
+  void restore(StateReader& r);
 
  private:
   int64_t capacity_, size_ = 0, next_ = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <charconv>
 
 #include "policies/rl/evaluate.hpp"
 #include "sim/error.hpp"
@@ -125,7 +126,7 @@ std::vector<int64_t> SchedulingEnv::eval_offsets(int64_t count) const {
   return out;
 }
 
-void SchedulingEnv::begin_episode(int64_t offset) {
+void SchedulingEnv::open_window(int64_t offset) {
   offset_ = offset;
   std::vector<JobSpec> jobs = window_jobs(*source_, offset, config_.episode_jobs);
   double runtime_us = 0;
@@ -134,6 +135,10 @@ void SchedulingEnv::begin_episode(int64_t offset) {
   engine_ = std::make_unique<Engine>(source_->cluster, std::move(jobs), source_->engine);
   if (speed_model_) engine_->set_speed_model(speed_model_.get());
   features_.prepare(*engine_);
+}
+
+void SchedulingEnv::begin_episode(int64_t offset) {
+  open_window(offset);
   stats_ = EpisodeStats{};
   stats_.jobs = config_.episode_jobs;
   done_ = false;
@@ -245,6 +250,88 @@ void SchedulingEnv::finish_episode() {
       stats_.utilisation = cap.gpu_milli > 0 ? v.used_gpu_milli_us() / (static_cast<double>(cap.gpu_milli) * span_us)
                                              : v.used_core_us() / (static_cast<double>(cap.cores) * span_us);
   }
+}
+
+std::string exact(double v) {
+  char buf[32];
+  const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;  // the shortest text that reads back
+  return std::string(buf, end);
+}
+
+void expect_same_settings(StateReader& r, const Settings& now, const std::string& what) {
+  Settings saved;
+  r.get(saved);
+  for (size_t i = 0; i < now.size(); ++i) {
+    if (i >= saved.size() || saved[i].first != now[i].first)
+      r.mismatch("the list of " + what + "s (a checkpoint of another version)");
+    if (saved[i].second != now[i].second)
+      r.mismatch("the " + what + " '" + now[i].first + "' (checkpoint: " + saved[i].second + ", now: " +
+                 now[i].second + ")");
+  }
+  if (saved.size() != now.size()) r.mismatch("the list of " + what + "s (a checkpoint of another version)");
+}
+
+namespace {
+// What an environment's checkpoint must share with the environment it is restored onto.
+Settings env_settings(const EnvConfig& c) {
+  return {{"window", std::to_string(c.window)},   {"episode_jobs", std::to_string(c.episode_jobs)},
+          {"reward", c.reward},                    {"alpha", exact(c.alpha)},
+          {"beta", exact(c.beta)},                 {"agents", c.agents},
+          {"estimate", c.estimate},                {"split", std::string(to_string(c.split))}};
+}
+}  // namespace
+
+void SchedulingEnv::save(StateWriter& w) const {
+  w.section("scheduling env");
+  w.put(env_settings(config_));
+  w.put(engine_ != nullptr);
+  if (engine_) {
+    w.put(offset_);
+    engine_->save(w);
+    w.put(agent_);
+    w.put(next_agent_);
+    w.put(done_);
+    w.put(last_active_us_);
+    w.put(last_used_);
+    w.put(last_time_);
+    w.put(stats_);
+    w.put(obs_);
+    w.put(mask_);
+    w.put(slots_);
+  }
+  features_.save(w);
+}
+
+void SchedulingEnv::restore(StateReader& r) {
+  r.section("scheduling env");
+  expect_same_settings(r, env_settings(config_), "environment setting");
+  if (r.get<bool>()) {
+    const int64_t offset = r.get<int64_t>();
+    if (offset < 0 || offset + config_.episode_jobs > static_cast<int64_t>(source_->workload.jobs.size()))
+      r.corrupt("an environment's window offset");
+    open_window(offset);
+    engine_->restore(r);
+    r.get(agent_);
+    r.get(next_agent_);
+    r.get(done_);
+    r.get(last_active_us_);
+    r.get(last_used_);
+    r.get(last_time_);
+    r.get(stats_);
+    r.get(obs_);
+    r.get(mask_);
+    r.get(slots_);
+    const size_t k = static_cast<size_t>(config_.window);
+    if (obs_.size() != static_cast<size_t>(features_.obs_dim()) || mask_.size() != k || slots_.size() != k ||
+        agent_ < 0 || agent_ >= features_.num_agents() || next_agent_ < 0 || next_agent_ >= features_.num_agents())
+      r.corrupt("an environment's observation");
+    for (JobId j : slots_)
+      if (j != JobId::invalid() && j.value() >= engine_->num_jobs()) r.corrupt("an environment's window slot");
+  } else {
+    engine_.reset();
+    done_ = true;
+  }
+  features_.restore(r);
 }
 
 void SchedulingEnv::write(float* obs, uint8_t* mask) const {

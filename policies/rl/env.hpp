@@ -49,6 +49,7 @@
 
 #include "policies/predict/estimates.hpp"
 #include "sim/engine.hpp"
+#include "sim/state_io.hpp"
 #include "sim/workload.hpp"
 #include "traces/throughputs.hpp"
 #include "workloads/dl.hpp"
@@ -95,6 +96,14 @@ struct EpisodeStats {
   int64_t steps = 0;
 };
 
+// Named settings a checkpoint stores and its restore compares (environment, learner and
+// command settings): expect_same_settings reads the saved list and throws InputError naming
+// the first that differs, with both values ("... setting 'window' (checkpoint: 64, now: 128)").
+using Settings = std::vector<std::pair<std::string, std::string>>;
+void expect_same_settings(StateReader& r, const Settings& now, const std::string& what);
+// A double as text that reads back to the same bits (for Settings).
+std::string exact(double v);
+
 struct StepResult {
   float reward = 0;
   bool done = false;
@@ -128,6 +137,13 @@ class Featurizer {
   bool can_start(const EngineView& view, int32_t agent, JobId job);
   // Starts the job on the agent's resources (it must be startable).
   void start(Decisions& d, int32_t agent, JobId job);
+
+  // Checkpoints: what carries across steps is the estimate source (a predictor learns across
+  // episodes); the speeds are derived by prepare(), which restore's caller runs first.
+  bool checkpointable() const { return estimates_.checkpointable(); }
+  std::string estimate_name() const { return estimates_.name(); }
+  void save(StateWriter& w) const { estimates_.save(w); }
+  void restore(StateReader& r) { estimates_.restore(r); }
 
  private:
   bool fits_on_type(const EngineView& view, JobId job, uint32_t type);
@@ -184,7 +200,17 @@ class SchedulingEnv {
   // split has room).
   std::vector<int64_t> eval_offsets(int64_t count) const;
 
+  // Checkpoints (docs/rl.md): the episode in progress (its window, its engine's whole state,
+  // the reward bookkeeping, the current observation) and the estimate source. restore() onto
+  // an environment of the same source and config (checked, naming what differs) rebuilds the
+  // window's engine and restores it: the environment then steps as the saved one would have.
+  // checkpointable(): false when the estimate source cannot be saved (the torch mlp predictor).
+  bool checkpointable() const { return features_.checkpointable(); }
+  void save(StateWriter& w) const;
+  void restore(StateReader& r);
+
  private:
+  void open_window(int64_t offset);  // the window's fresh engine (not run), features prepared
   void begin_episode(int64_t offset);
   void advance_to_decision();   // runs the engine until some agent has a valid action or the end
   bool pick_agent();            // next agent with a valid action; fills obs/mask
@@ -237,6 +263,13 @@ class VecEnv {
   SchedulingEnv& env(int32_t i) { return *envs_[i]; }
   // Metrics of the episodes finished since the last call (cleared by it).
   std::vector<EpisodeStats> take_finished();
+
+  // Checkpoints (docs/rl.md): every environment (SchedulingEnv::save), the seed streams, the
+  // batches and the finished episodes not yet taken. restore() onto a VecEnv of the same
+  // source (its workload fingerprinted), config and size; the thread count may differ.
+  bool checkpointable() const { return envs_[0]->checkpointable(); }
+  void save(StateWriter& w) const;
+  void restore(StateReader& r);
 
  private:
   void step_one(int32_t i, int32_t action);

@@ -1,6 +1,7 @@
 #include <dlfcn.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include "policies/rl/torch_models.hpp"
 #include "sim/error.hpp"
@@ -124,6 +125,25 @@ std::unique_ptr<Trainer> make_trainer(VecEnv& envs, const TrainConfig& config, C
     return make_ddpg_trainer(envs, config);
   }
   throw InputError("train: algo '" + config.algo + "' is not one of ppo, mappo, ddpg");
+}
+
+void put_archive(StateWriter& w, torch::serialize::OutputArchive& archive) {
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  w.put(bytes.str());
+}
+
+void get_archive(StateReader& r, const std::function<void(torch::serialize::InputArchive&)>& read) {
+  const std::string bytes = r.get<std::string>();
+  std::istringstream in(bytes);
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(in);
+    read(archive);
+  } catch (const c10::Error& e) {
+    const std::string what = e.what_without_backtrace();
+    r.corrupt("its torch archive: " + what.substr(0, what.find('\n')));
+  }
 }
 
 }  // namespace clustersim::rl

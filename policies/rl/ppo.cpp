@@ -216,6 +216,60 @@ class PpoTrainer final : public Trainer {
 
   uint64_t parameter_checksum() const override { return checksum(all_params()); }
 
+  bool checkpointable() const override { return envs_.checkpointable(); }
+
+  // Everything a train_step reads that an earlier one wrote: counters, the networks and Adam's
+  // moments, the sampling generator (or the per-environment streams), the environments. The
+  // rollout storage is rewritten by each step before it is read, and is not saved.
+  void save_state(StateWriter& w) const override {
+    w.section("ppo trainer");
+    w.put(config_.settings());
+    w.put(collective_ ? collective_->rank() : -1);
+    w.put(collective_ ? collective_->size() : 0);
+    w.put(steps_);
+    w.put(updates_);
+    w.put(wall_s_);
+    w.put(env_rng_);
+    torch::serialize::OutputArchive archive, policy, critic, optimizer;
+    policy_->save(policy);
+    critic_->save(critic);
+    optimizer_->save(optimizer);
+    archive.write("policy", policy);
+    archive.write("critic", critic);
+    archive.write("optimizer", optimizer);
+    archive.write("generator", gen_.get_state(), /*is_buffer=*/true);
+    put_archive(w, archive);
+    envs_.save(w);
+    w.section("ppo trainer end");
+  }
+
+  void restore_state(StateReader& r) override {
+    r.section("ppo trainer");
+    expect_same_settings(r, config_.settings(), "training parameter");
+    r.expect_same(r.get<int>(), collective_ ? collective_->rank() : -1, "the MPI rank");
+    r.expect_same(r.get<int>(), collective_ ? collective_->size() : 0, "the number of MPI ranks");
+    r.get(steps_);
+    r.get(updates_);
+    r.get(wall_s_);
+    r.get(env_rng_);
+    if (env_rng_.size() != (collective_ ? static_cast<size_t>(envs_.num_envs()) : 0u))
+      r.corrupt("the environments' sampling streams");
+    get_archive(r, [&](torch::serialize::InputArchive& archive) {
+      torch::serialize::InputArchive policy, critic, optimizer;
+      archive.read("policy", policy);
+      archive.read("critic", critic);
+      archive.read("optimizer", optimizer);
+      policy_->load(policy);
+      critic_->load(critic);
+      optimizer_->load(optimizer);
+      torch::Tensor generator;
+      archive.read("generator", generator, /*is_buffer=*/true);
+      gen_.set_state(generator);
+    });
+    envs_.restore(r);
+    r.section("ppo trainer end");
+  }
+
  private:
   // Fills the first `steps` rows of the rollout storage; returns the value of the last obs.
   torch::Tensor collect(int64_t steps, UpdateRecord& rec) {

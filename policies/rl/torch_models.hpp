@@ -3,6 +3,8 @@
 // the PPO and DDPG code and load_model(). Only torch translation units include this header.
 #include <torch/torch.h>
 
+#include <functional>
+
 #include "policies/rl/agent.hpp"
 
 namespace clustersim::rl {
@@ -31,5 +33,12 @@ std::unique_ptr<TrainedModel> load_ddpg_model(torch::serialize::InputArchive& ar
                                               const ModelMeta& meta, torch::Device device);
 // "cpu" or "cuda" (InputError when cuda is asked for and not available).
 torch::Device parse_device(const std::string& name);
+
+// Checkpoints of the trainers: a torch archive (networks, optimisers, generator states) as
+// one string of a StateWriter, and back; tensors come back on the device they were saved
+// from. A damaged archive, or one whose entries do not fit the networks (read inside
+// `read`), throws InputError naming the checkpoint.
+void put_archive(StateWriter& w, torch::serialize::OutputArchive& archive);
+void get_archive(StateReader& r, const std::function<void(torch::serialize::InputArchive&)>& read);
 
 }  // namespace clustersim::rl

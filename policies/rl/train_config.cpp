@@ -70,6 +70,37 @@ void TrainConfig::set(const std::map<std::string, std::string>& values) {
   validate();
 }
 
+Settings TrainConfig::settings() const {
+  auto i = [](int64_t v) { return std::to_string(v); };
+  return {{"algo", algo},
+          {"seed", std::to_string(seed)},
+          {"total_steps", i(total_steps)},
+          {"num_envs", i(num_envs)},
+          {"device", device},
+          {"hidden", i(hidden)},
+          {"lr", exact(lr)},
+          {"gamma", exact(gamma)},
+          {"rollout", i(rollout)},
+          {"epochs", i(epochs)},
+          {"minibatches", i(minibatches)},
+          {"gae_lambda", exact(gae_lambda)},
+          {"clip", exact(clip)},
+          {"value_clip", exact(value_clip)},
+          {"value_coef", exact(value_coef)},
+          {"entropy_coef", exact(entropy_coef)},
+          {"max_grad_norm", exact(max_grad_norm)},
+          {"shared_actor", shared_actor ? "true" : "false"},
+          {"critic_lr", exact(critic_lr)},
+          {"tau", exact(tau)},
+          {"replay_size", i(replay_size)},
+          {"batch_size", i(batch_size)},
+          {"warmup_steps", i(warmup_steps)},
+          {"updates_per_step", i(updates_per_step)},
+          {"noise_sigma", exact(noise_sigma)},
+          {"noise_decay", exact(noise_decay)},
+          {"log_every", i(log_every)}};
+}
+
 void TrainConfig::validate() const {
   auto need = [](bool ok, const std::string& key, const std::string& rule) {
     if (!ok) throw InputError("train: parameter '" + key + "': must be " + rule);

@@ -157,6 +157,66 @@ void VecEnv::step(std::span<const int32_t> actions) {
   }
 }
 
+namespace {
+// The workload episodes are cut from, and its splits: a checkpoint of environments over
+// another workload is refused (each engine's fingerprint covers only its own window).
+uint64_t source_fingerprint(const EpisodeSource& s) {
+  uint64_t h = fnv1a("episode source");
+  auto mix = [&h](const auto& v) {
+    h = fnv1a(std::string_view(reinterpret_cast<const char*>(&v), sizeof v), h);
+  };
+  mix(s.workload.jobs.size());
+  for (const JobSpec& j : s.workload.jobs) {
+    mix(j.submit);
+    mix(j.runtime);
+    mix(j.walltime);
+    mix(j.tasks);
+    mix(j.per_task);
+    mix(j.user);
+    mix(j.job_type);
+    h = fnv1a(j.gpu_model, h);
+  }
+  mix(s.train_fraction);
+  mix(s.validation_fraction);
+  return h;
+}
+}  // namespace
+
+void VecEnv::save(StateWriter& w) const {
+  w.section("vec env");
+  w.put(static_cast<uint64_t>(envs_.size()));
+  w.put(source_fingerprint(envs_[0]->source()));
+  for (const auto& e : envs_) e->save(w);  // first: their settings are checked first
+  w.put(seeds_);
+  w.put(finished_);
+  w.put(obs_);
+  w.put(mask_);
+  w.put(rewards_);
+  w.put(dones_);
+  w.put(agents_);
+  w.section("vec env end");
+}
+
+void VecEnv::restore(StateReader& r) {
+  r.section("vec env");
+  r.expect_same(r.get<uint64_t>(), static_cast<uint64_t>(envs_.size()), "the number of environments (num_envs)");
+  r.expect_same(r.get<uint64_t>(), source_fingerprint(envs_[0]->source()),
+                "the workload (its jobs or the split fractions)");
+  for (auto& e : envs_) e->restore(r);
+  const size_t m = envs_.size();
+  r.get(seeds_);
+  r.get(finished_);
+  r.get(obs_);
+  r.get(mask_);
+  r.get(rewards_);
+  r.get(dones_);
+  r.get(agents_);
+  if (seeds_.size() != m || finished_.size() != m || obs_.size() != m * static_cast<size_t>(obs_dim_) ||
+      mask_.size() != m * static_cast<size_t>(k_) || rewards_.size() != m || dones_.size() != m || agents_.size() != m)
+    r.corrupt("the environments' batches");
+  r.section("vec env end");
+}
+
 std::vector<EpisodeStats> VecEnv::take_finished() {
   std::vector<EpisodeStats> out;
   for (auto& f : finished_) {
