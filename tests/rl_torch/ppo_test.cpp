@@ -10,6 +10,7 @@
 #include "policies/rl/nets.hpp"
 #include "policies/rl/torch_models.hpp"
 #include "sim/error.hpp"
+#include "sources.hpp"
 #include "support/builders.hpp"
 
 namespace clustersim::rl {
@@ -318,37 +319,8 @@ TEST(PpoModel, AFileWithoutTheNetworksIsAnInputErrorNamingTheFile) {
 // ---------------------------------------------------------------------------------------------
 // Training on a hand-made workload: 40 jobs on a 64-core pool, 16-job episodes, window 8.
 
-std::shared_ptr<EpisodeSource> small_source() {
-  auto s = std::make_shared<EpisodeSource>();
-  s->workload.name = "ppo-test";
-  std::mt19937_64 rng(42);
-  int64_t t = 0;
-  for (int i = 0; i < 40; ++i) {
-    t += static_cast<int64_t>(rng() % 30);
-    const int64_t runtime = 20 + static_cast<int64_t>(rng() % 400);
-    const auto procs = static_cast<int32_t>(1 + rng() % 32);
-    s->workload.jobs.push_back(job(i + 1, t, runtime, procs, runtime * 2));
-  }
-  s->cluster = pool(64);
-  return s;
-}
-
-// Two node types of 8 cores and 2 GPUs each; one-GPU jobs; MAPPO with one agent per type.
-std::shared_ptr<EpisodeSource> two_type_source() {
-  auto s = std::make_shared<EpisodeSource>();
-  s->workload.name = "ppo-test-two-types";
-  const uint32_t a = s->cluster.add_node_type({"fast", Resources{8, 2000, 0}, "V100"});
-  const uint32_t b = s->cluster.add_node_type({"slow", Resources{8, 2000, 0}, "K80"});
-  s->cluster.add_nodes(a, 1);
-  s->cluster.add_nodes(b, 1);
-  std::mt19937_64 rng(43);
-  for (int i = 0; i < 40; ++i) {
-    JobSpec j = job(i + 1, i * 10, 30 + static_cast<int64_t>(rng() % 100), 1);
-    j.per_task = Resources{1, 1000, 0};
-    s->workload.jobs.push_back(j);
-  }
-  return s;
-}
+std::shared_ptr<EpisodeSource> small_source() { return testing::pool_source("ppo-test", 40, 42); }
+std::shared_ptr<EpisodeSource> two_type_source() { return testing::two_type_source("ppo-test-two-types"); }
 
 EnvConfig small_env(const std::string& agents = "single") {
   EnvConfig c;

@@ -10,6 +10,7 @@
 #include "policies/rl/agent.hpp"
 #include "policies/rl/runtime_mlp.hpp"
 #include "sim/error.hpp"
+#include "sources.hpp"
 #include "support/builders.hpp"
 
 namespace clustersim::rl {
@@ -19,38 +20,8 @@ using clustersim::testing::job;
 using clustersim::testing::pool;
 
 // 60 jobs on a 64-core pool (single agent), with users for the user-mean2 estimates.
-std::shared_ptr<EpisodeSource> pool_source() {
-  auto s = std::make_shared<EpisodeSource>();
-  s->workload.name = "checkpoint-test";
-  std::mt19937_64 rng(7);
-  int64_t t = 0;
-  for (int i = 0; i < 60; ++i) {
-    t += static_cast<int64_t>(rng() % 30);
-    const int64_t runtime = 20 + static_cast<int64_t>(rng() % 400);
-    JobSpec j = job(i + 1, t, runtime, static_cast<int32_t>(1 + rng() % 32), runtime * 2);
-    j.user = static_cast<int32_t>(rng() % 4);
-    s->workload.jobs.push_back(j);
-  }
-  s->cluster = pool(64);
-  return s;
-}
-
-// Two node types of 8 cores and 2 GPUs each, one-GPU jobs: MAPPO with one agent per type.
-std::shared_ptr<EpisodeSource> two_type_source() {
-  auto s = std::make_shared<EpisodeSource>();
-  s->workload.name = "checkpoint-test-two-types";
-  const uint32_t a = s->cluster.add_node_type({"fast", Resources{8, 2000, 0}, "V100"});
-  const uint32_t b = s->cluster.add_node_type({"slow", Resources{8, 2000, 0}, "K80"});
-  s->cluster.add_nodes(a, 1);
-  s->cluster.add_nodes(b, 1);
-  std::mt19937_64 rng(43);
-  for (int i = 0; i < 40; ++i) {
-    JobSpec j = job(i + 1, i * 10, 30 + static_cast<int64_t>(rng() % 100), 1);
-    j.per_task = Resources{1, 1000, 0};
-    s->workload.jobs.push_back(j);
-  }
-  return s;
-}
+std::shared_ptr<EpisodeSource> pool_source() { return testing::pool_source("checkpoint-test", 60, 7, 4); }
+std::shared_ptr<EpisodeSource> two_type_source() { return testing::two_type_source("checkpoint-test-two-types"); }
 
 EnvConfig env_config(const std::string& agents, const std::string& estimate = "requested") {
   EnvConfig c;
