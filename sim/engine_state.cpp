@@ -2,7 +2,9 @@
 // changes, restore() reads them back onto an engine built from the same inputs. What the
 // constructor derives from the inputs (the specs, the cluster's shape, the config) is not
 // saved but fingerprinted, so that a checkpoint resumed with other inputs fails at once.
+#include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "sim/engine.hpp"
 #include "sim/error.hpp"
@@ -12,15 +14,23 @@ namespace clustersim {
 namespace {
 
 uint64_t mix(uint64_t h, const void* p, size_t n) {
-  return fnv1a(std::string_view(static_cast<const char*>(p), n), h);
+  return hash_bytes(std::string_view(static_cast<const char*>(p), n), h);
 }
+// A value of up to 8 bytes as one word (what hash_bytes does per word, without the call).
 template <class T>
 uint64_t mix(uint64_t h, const T& v) {
-  return mix(h, &v, sizeof v);
+  if constexpr (sizeof(T) <= 8 && std::is_trivially_copyable_v<T>) {
+    uint64_t w = 0;
+    std::memcpy(&w, &v, sizeof v);
+    h = (h ^ w) * 1099511628211ull;
+    return h ^ (h >> 29);
+  } else {
+    return mix(h, &v, sizeof v);
+  }
 }
 
 uint64_t jobs_fingerprint(std::span<const JobSpec> specs) {
-  uint64_t h = fnv1a("jobs");
+  uint64_t h = hash_bytes("jobs");
   for (const JobSpec& s : specs) {
     h = mix(h, s.trace_id);
     h = mix(h, s.submit);
@@ -32,13 +42,13 @@ uint64_t jobs_fingerprint(std::span<const JobSpec> specs) {
     h = mix(h, s.per_task);
     h = mix(h, s.user);
     h = mix(h, s.job_type);
-    h = mix(h, s.gpu_model.data(), s.gpu_model.size());
+    if (!s.gpu_model.empty()) h = mix(h, s.gpu_model.data(), s.gpu_model.size());
   }
   return h;
 }
 
 uint64_t cluster_fingerprint(const Cluster& c) {
-  uint64_t h = fnv1a("cluster");
+  uint64_t h = hash_bytes("cluster");
   for (const NodeType& t : c.node_types()) {
     h = mix(h, t.name.data(), t.name.size());
     h = mix(h, t.capacity);
@@ -52,7 +62,7 @@ uint64_t cluster_fingerprint(const Cluster& c) {
 }
 
 uint64_t config_fingerprint(const EngineConfig& c) {
-  uint64_t h = fnv1a("engine config");
+  uint64_t h = hash_bytes("engine config");
   h = mix(h, c.round_interval);
   h = mix(h, c.sample_interval);
   h = mix(h, c.restore_delay);
@@ -80,6 +90,8 @@ void NodeEventList::restore(StateReader& r) {
 }
 
 void Engine::save(StateWriter& w) const {
+  // Most of the bytes: the job records, the queue and the logs (a policy's state follows).
+  w.reserve_more(records_.size() * (sizeof(JobRecord) + 3 * sizeof(JobId)) + (1 << 20));
   w.section("engine");
   w.put(static_cast<uint64_t>(specs_.size()));
   w.put(jobs_fingerprint(specs_));

@@ -3,10 +3,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 
 namespace clustersim {
 
@@ -27,11 +27,16 @@ void StateReader::corrupt(const std::string& what) const {
   throw InputError("checkpoint " + source_ + ": corrupt (" + what + ")");
 }
 
-uint64_t fnv1a(std::string_view bytes, uint64_t h) {
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
+uint64_t hash_bytes(std::string_view bytes, uint64_t h) {
+  constexpr uint64_t kPrime = 1099511628211ull;
+  size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    uint64_t w = 0;
+    for (size_t k = 0; k < 8; ++k) w |= uint64_t{static_cast<unsigned char>(bytes[i + k])} << (8 * k);
+    h = (h ^ w) * kPrime;
+    h ^= h >> 29;
   }
+  for (; i < bytes.size(); ++i) h = (h ^ static_cast<unsigned char>(bytes[i])) * kPrime;
   return h;
 }
 
@@ -47,7 +52,7 @@ uint64_t build_fingerprint() {
   uint8_t first = 0;
   std::memcpy(&first, &probe, 1);
   const uint64_t sizes[] = {first, sizeof(void*), sizeof(long), sizeof(double), sizeof(size_t)};
-  return fnv1a(std::string_view(reinterpret_cast<const char*>(sizes), sizeof sizes));
+  return hash_bytes(std::string_view(reinterpret_cast<const char*>(sizes), sizeof sizes));
 }
 
 std::string errno_text() { return std::strerror(errno); }
@@ -60,7 +65,7 @@ void write_checkpoint_file(const std::string& path, std::string_view payload) {
   header.put(kFormatVersion);
   header.put(build_fingerprint());
   header.put(static_cast<uint64_t>(payload.size()));
-  header.put(fnv1a(payload));
+  header.put(hash_bytes(payload));
   const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw InputError(path + ": cannot write the checkpoint (" + errno_text() + ")");
@@ -88,11 +93,12 @@ void write_checkpoint_file(const std::string& path, std::string_view payload) {
 }
 
 std::string read_checkpoint_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw InputError(path + ": cannot open the checkpoint (" + errno_text() + ")");
-  std::ostringstream all;
-  all << in.rdbuf();
-  const std::string bytes = all.str();
+  std::string bytes(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())), '\0');
+  in.seekg(0);
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size())))
+    throw InputError(path + ": cannot read the checkpoint (" + errno_text() + ")");
   StateReader r(bytes, path);
   char magic[8] = {};
   uint32_t version = 0;
@@ -113,9 +119,9 @@ std::string read_checkpoint_file(const std::string& path) {
   if (size != bytes.size() - kHeader)
     throw InputError(path + ": checkpoint truncated or extended (" + std::to_string(bytes.size() - kHeader) +
                      " payload bytes, header says " + std::to_string(size) + ")");
-  std::string payload = bytes.substr(kHeader);
-  if (fnv1a(payload) != checksum) throw InputError(path + ": checkpoint corrupt (checksum mismatch)");
-  return payload;
+  bytes.erase(0, kHeader);  // the payload, in place
+  if (hash_bytes(bytes) != checksum) throw InputError(path + ": checkpoint corrupt (checksum mismatch)");
+  return bytes;
 }
 
 }  // namespace clustersim

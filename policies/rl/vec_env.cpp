@@ -161,9 +161,9 @@ namespace {
 // The workload episodes are cut from, and its splits: a checkpoint of environments over
 // another workload is refused (each engine's fingerprint covers only its own window).
 uint64_t source_fingerprint(const EpisodeSource& s) {
-  uint64_t h = fnv1a("episode source");
+  uint64_t h = hash_bytes("episode source");
   auto mix = [&h](const auto& v) {
-    h = fnv1a(std::string_view(reinterpret_cast<const char*>(&v), sizeof v), h);
+    h = hash_bytes(std::string_view(reinterpret_cast<const char*>(&v), sizeof v), h);
   };
   mix(s.workload.jobs.size());
   for (const JobSpec& j : s.workload.jobs) {
@@ -174,7 +174,7 @@ uint64_t source_fingerprint(const EpisodeSource& s) {
     mix(j.per_task);
     mix(j.user);
     mix(j.job_type);
-    h = fnv1a(j.gpu_model, h);
+    h = hash_bytes(j.gpu_model, h);
   }
   mix(s.train_fraction);
   mix(s.validation_fraction);
