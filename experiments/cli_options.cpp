@@ -501,4 +501,32 @@ std::vector<std::string> split_commas(const std::string& list) {
   return out;
 }
 
+// Whether the --trace is read in milli-CPUs (--cpu-unit milli, the default for the DL traces
+// that have a CPU column) while the cluster counts whole cores (a TOML spec, --nodes, --procs;
+// an openb node list is read in the pods' unit).
+static bool milli_cpus_on_a_cores_cluster(const po::variables_map& vm) {
+  if (!vm.count("trace")) return false;
+  if (vm.count("cluster-spec") && vm["cluster-spec"].as<std::string>().ends_with(".csv")) return false;
+  const std::string path = vm["trace"].as<std::string>();
+  try {
+    const TraceOptions o = trace_options(vm);
+    const TraceFormat f = o.format ? *o.format : detect_trace_format(path);
+    const auto settings = f == TraceFormat::Cache ? read_cache_source(path).settings : o.settings(f);
+    for (const auto& [key, value] : settings)
+      if (key == "cpu-unit") return value == "milli";
+  } catch (const InputError&) {
+    // The trace was read already; if its format cannot be told again, give no hint.
+  }
+  return false;
+}
+
+void check_some_job_can_run(const po::variables_map& vm, size_t jobs, const RunOutcome& o) {
+  std::optional<std::string> msg = every_job_rejected(jobs, o);
+  if (!msg) return;
+  if (milli_cpus_on_a_cores_cluster(vm))
+    *msg += "; the trace's CPU requests are read in milli-CPUs (--cpu-unit milli, the default) and this cluster counts "
+           "whole cores: give --cpu-unit cores";
+  throw InputError(*msg);
+}
+
 }  // namespace clustersim::cli

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "experiments/runner.hpp"
 #include "policies/autoscale/autoscaler.hpp"
 #include "sim/cluster.hpp"
 #include "sim/engine.hpp"
@@ -61,6 +62,10 @@ AutoscaleConfig autoscale_config(const po::variables_map& vm);
 void apply_node_power(const po::variables_map& vm, Cluster& cluster);
 // The node-failure model or events from --mtbf-hours, --mttr-hours, --failure-seed, --node-events.
 void set_failures(const po::variables_map& vm, FailureModel& model, std::vector<NodeEvent>& events);
+// Throws InputError when the run rejected every one of its `jobs` jobs (every_job_rejected),
+// adding the likely cause when the trace's CPUs are read in milli-CPUs on a whole-core cluster.
+// run, compare and each sweep point call it after the run: the output file is written first.
+void check_some_job_can_run(const po::variables_map& vm, size_t jobs, const RunOutcome& o);
 // "key = value" lines of every option given or defaulted: the config text kept in /meta.
 std::string config_text(const po::variables_map& vm);
 // The key=value pairs of every --param (repeatable, each "k=v,k=v"); a later key wins.

@@ -84,39 +84,6 @@ RunSetup shared_setup(const po::variables_map& vm, const Workload& w) {
   return s;
 }
 
-// Whether the --trace is read in milli-CPUs (--cpu-unit milli, the default for the DL traces
-// that have a CPU column) while the cluster counts whole cores (a TOML spec, --nodes, --procs;
-// an openb node list is read in the pods' unit).
-static bool milli_cpus_on_a_cores_cluster(const po::variables_map& vm) {
-  if (!vm.count("trace")) return false;
-  if (vm.count("cluster-spec") && vm["cluster-spec"].as<std::string>().ends_with(".csv")) return false;
-  const std::string path = vm["trace"].as<std::string>();
-  try {
-    const TraceOptions o = trace_options(vm);
-    const TraceFormat f = o.format ? *o.format : detect_trace_format(path);
-    const auto settings = f == TraceFormat::Cache ? read_cache_source(path).settings : o.settings(f);
-    for (const auto& [key, value] : settings)
-      if (key == "cpu-unit") return value == "milli";
-  } catch (const InputError&) {
-    // The trace was read already; if its format cannot be told again, give no hint.
-  }
-  return false;
-}
-
-// A run in which the cluster rejected every job measured nothing: that is bad input (a workload
-// that does not match the cluster), not a table of zeros. Names the first reason and, when it is
-// the likely cause, the CPU unit. A run where only some jobs are rejected reports them and goes on.
-static void check_some_job_can_run(const po::variables_map& vm, size_t jobs, const RunOutcome& o) {
-  if (jobs == 0 || o.rejections.size() < jobs) return;
-  const auto& [id, why] = o.rejections.front();
-  std::string msg = "all " + std::to_string(jobs) + " jobs were rejected: none can ever run on this cluster (first: job " +
-                    std::to_string(id) + ": " + why + ")";
-  if (milli_cpus_on_a_cores_cluster(vm))
-    msg += "; the trace's CPU requests are read in milli-CPUs (--cpu-unit milli, the default) and this cluster counts "
-           "whole cores: give --cpu-unit cores";
-  throw InputError(msg);
-}
-
 // "node-hours 1234.5, cost 49.38, energy 12.35 kWh" (and the autoscaler's activity).
 static std::string power_line(const RunOutcome& o) {
   std::ostringstream s;

@@ -13,6 +13,13 @@
 
 namespace clustersim {
 
+std::optional<std::string> every_job_rejected(size_t jobs, const RunOutcome& o) {
+  if (jobs == 0 || o.rejections.size() < jobs) return std::nullopt;
+  const auto& [id, why] = o.rejections.front();
+  return "all " + std::to_string(jobs) + " jobs were rejected: none can ever run on this cluster (first: job " +
+         std::to_string(id) + ": " + why + ")";
+}
+
 std::string format_params(const std::map<std::string, std::string>& params) {
   std::string s;
   for (const auto& [k, v] : params) s += (s.empty() ? "" : ",") + k + "=" + v;

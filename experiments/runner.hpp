@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,11 @@ std::vector<std::string> checkpoint_command_line(const std::string& path);
 // InputError before the simulation starts; a refused decision throws DecisionError after the
 // output file has been closed with every record written so far.
 RunOutcome run_simulation(RunSetup setup);
+
+// A run in which the cluster rejected every one of its `jobs` jobs measured nothing: that is bad
+// input (a workload that does not match the cluster), not a table of zeros. The error message
+// naming the first reason, or nothing when some job could run (or there were no jobs).
+std::optional<std::string> every_job_rejected(size_t jobs, const RunOutcome& o);
 
 // "k=v,k=v" in key order.
 std::string format_params(const std::map<std::string, std::string>& params);

@@ -114,7 +114,9 @@ void run_one(const Experiment& e, const SweepPoint& p, const po::options_descrip
   s.meta.config_text = "# clustersim sweep " + e.path + ", point " + p.name + " (" + e.workloads[p.workload].name +
                        " x " + policy.name + " x " + e.clusters[p.cluster].name + ")\n" + s.meta.config_text +
                        "\n# the experiment file\n" + e.text;
-  run_simulation(std::move(s));
+  const size_t jobs = s.workload.jobs.size();
+  // A point whose cluster rejects every job failed (its error in the index), as `run` fails.
+  cli::check_some_job_can_run(vm, jobs, run_simulation(std::move(s)));
 }
 
 }  // namespace

@@ -281,11 +281,14 @@ std::unique_ptr<RunResult> run(const Workload& workload, const py::object& clust
 
   PythonHooks hooks(progress, progress_every);
   s.observers.push_back(&hooks);
+  const size_t jobs = s.workload.jobs.size();
   RunOutcome outcome;
   {
     py::gil_scoped_release release;
     outcome = run_simulation(std::move(s));
   }
+  // As `clustersim run`: a run that could start no job is an error (the file of out= is kept).
+  if (auto msg = every_job_rejected(jobs, outcome)) throw InputError(*msg);
   bool temporary = temp.has_value();
   if (temp) temp->release();
   return std::make_unique<RunResult>(std::move(outcome), name, path, temporary);

@@ -3,7 +3,8 @@
 # (tests/reliability/bad_input_test.cpp checks every flag's message in process; this script the
 # program around them). A bad flag, file or experiment key is exit status 1 (2 for a usage
 # error) and one line on stderr. A run in which the cluster rejects every job is an error naming
-# the first reason and, when it is the likely cause, the CPU unit; a run in which only some are
+# the first reason and, when it is the likely cause, the CPU unit (a sweep point with it fails);
+# a run in which only some are
 # rejected reports them and succeeds. The openb node list is read in the pods' CPU unit.
 set -u
 cli=$1; src=$2; tmp=$3
@@ -44,6 +45,16 @@ expect 1 "^clustersim sweep: error: .*two-sizes.toml:1: clusters.c: give procs o
 # openb pods (milli-CPUs by default) on a TOML cluster (whole cores): no pod can run.
 expect 1 "^clustersim run: error: all 8152 jobs were rejected: none can ever run on this cluster \(first: job [0-9]+: one task needs \{cores=[0-9]+, .*\}, more than any node offers\); the trace's CPU requests are read in milli-CPUs \(--cpu-unit milli, the default\) and this cluster counts whole cores: give --cpu-unit cores$" \
   run --trace "$pods" --cluster-spec "$gavel" --policy fcfs --sample-interval 0
+# The same in a sweep: the point fails with that error in the index, its file is not kept as
+# complete, and the sweep exits 1.
+printf '[clusters.gavel]\ncluster_spec = "%s"\n[workloads.pods]\ntrace = "%s"\n[policies.fcfs]\n' "$gavel" "$pods" \
+  > "$tmp/rejects-all.toml"
+out=$("$cli" sweep "$tmp/rejects-all.toml" --output "$tmp/rejects-all" -q 2>&1); code=$?
+if [ "$code" != 1 ] || ! grep -q "all 8152 jobs were rejected: none can ever run on this cluster" "$tmp/rejects-all/index.csv" ||
+   ! grep -q ",failed," "$tmp/rejects-all/index.csv" || ls "$tmp/rejects-all/points/"*.h5 > /dev/null 2>&1; then
+  printf 'FAIL: a sweep point that rejects every job must fail (exit %s)\n%s\n' "$code" "$out"
+  failed=$((failed + 1))
+fi
 # Some jobs too wide for the machine: the run goes on and says how many, as before.
 expect 0 "^[0-9]+ jobs rejected \(first: job [0-9]+: it needs [0-9]+ tasks of \{cores=1, gpu_milli=0, mem_mib=0\} but the whole cluster holds at most 128\)$" \
   run --trace "$data/lublin_256.swf" --procs 128 --policy fcfs --sample-interval 0

@@ -46,6 +46,18 @@ def test_the_engine_names_a_job_it_cannot_take():
         cs.run(w)
 
 
+def test_a_run_that_rejects_every_job_raises_and_keeps_its_file(tmp_path):
+    # As `clustersim run`: no job fits the 4-processor machine, so the run measured nothing.
+    w = cs.Workload.from_arrays([0.0, 5.0], [10.0, 10.0], [8, 6], machine_procs=4)
+    out = tmp_path / "all-rejected.h5"
+    with pytest.raises(cs.InputError, match=r"^all 2 jobs were rejected: none can ever run on this cluster \(first: job 1: "):
+        cs.run(w, out=out)
+    assert out.exists()  # the run's records are written before the error
+    # One job that fits is enough: the other is reported, not an error.
+    ok = cs.run(cs.Workload.from_arrays([0.0, 5.0], [10.0, 10.0], [8, 2], machine_procs=4))
+    assert [job for job, _ in ok.rejected] == [1] and ok.summary["finished"] == 1
+
+
 def test_transforms_name_the_argument():
     w = two_jobs()
     with pytest.raises(cs.InputError, match=r"^filter: expected a callable or a boolean mask of 2 values$"):
