@@ -64,9 +64,15 @@ void add_workload_options(po::options_description& d) {
        "(default for --synthetic dl and --dl-job-types: the shipped Gavel table)")
       ("reference-gpu", po::value<std::string>()->default_value("v100"), "DL: the GPU type a job's runtime is measured on")
       ("cross-rack-penalty", po::value<double>()->default_value(0.0), "DL: speed lost (0..1) when a job's workers span racks")
+      ("ignore-colocation", po::bool_switch(),
+       "DL: a worker holding a share of a GPU runs at its isolated throughput whoever shares the GPU "
+       "(default: the table's co-located throughputs, docs/dl.md)")
       ("dl-job-types", po::bool_switch(),
        "DL: give each GPU job of the --trace a job type (model) drawn with --seed from the throughput table, "
-       "and run at its rates (docs/dl.md)");
+       "and run at its rates (docs/dl.md)")
+      ("dl-keep-shares", po::bool_switch(),
+       "with --dl-job-types: a job asking for a share of one GPU keeps it (and shares its GPU at the co-located "
+       "throughputs) instead of being rounded up to a whole GPU");
   d.add_options()
       ("offset", po::value<int64_t>()->default_value(0), "transform: skip this many jobs first")
       ("take", po::value<int64_t>()->default_value(0), "transform: keep this many consecutive jobs (0: all)")
@@ -232,6 +238,7 @@ static Workload with_dl_job_types(Workload w, const po::variables_map& vm, std::
   DlJobTypesConfig c;
   c.seed = vm["seed"].as<uint64_t>();
   c.reference_gpu = vm["reference-gpu"].as<std::string>();
+  c.keep_shares = vm["dl-keep-shares"].as<bool>();
   const ThroughputTable& table = *throughput_table(vm);
   if (!table.find_gpu_type(c.reference_gpu))
     throw InputError("--reference-gpu: the throughput table has no GPU type '" + c.reference_gpu + "'");
@@ -247,7 +254,9 @@ static Workload with_dl_job_types(Workload w, const po::variables_map& vm, std::
   if (notes) {
     std::ostringstream s;
     s << "dl-job-types: " << r.converted << " GPU jobs given a job type (seed " << c.seed << ": " << r.rounded_up
-      << " fractional GPU totals rounded up, " << r.remapped_scale
+      << " fractional GPU totals rounded up, ";
+    if (c.keep_shares) s << r.kept_shares << " GPU shares kept, ";
+    s << r.remapped_scale
       << " GPU counts without a job type of their own remapped); " << r.without_gpus << " jobs without GPUs unchanged";
     notes->push_back(s.str());
   }
@@ -257,6 +266,8 @@ static Workload with_dl_job_types(Workload w, const po::variables_map& vm, std::
 Workload load_workload(const po::variables_map& vm, std::vector<std::string>* notes) {
   const bool dl_job_types = vm["dl-job-types"].as<bool>();
   if (dl_job_types) check_dl_job_types_source(vm);
+  if (vm["dl-keep-shares"].as<bool>() && !dl_job_types)
+    throw InputError("--dl-keep-shares: only with --dl-job-types (it says how a trace's GPU shares become DL jobs)");
   Workload w = base_workload(vm);
   if (dl_job_types) w = with_dl_job_types(std::move(w), vm, notes);
   int64_t offset = vm["offset"].as<int64_t>(), n = vm["take"].as<int64_t>();
@@ -296,6 +307,7 @@ ThroughputModelConfig speed_config(const po::variables_map& vm) {
   c.cross_rack_penalty = vm["cross-rack-penalty"].as<double>();
   if (!(c.cross_rack_penalty >= 0 && c.cross_rack_penalty < 1))
     throw InputError("--cross-rack-penalty: must be in [0, 1), got " + std::to_string(c.cross_rack_penalty));
+  c.colocation = !vm["ignore-colocation"].as<bool>();
   return c;
 }
 

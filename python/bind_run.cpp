@@ -200,7 +200,7 @@ std::unique_ptr<RunResult> run(const Workload& workload, const py::object& clust
                                const py::object& out, uint64_t seed, const py::object& config_text,
                                const std::string& trace_checksum, const py::object& progress,
                                int64_t progress_every, const py::object& throughputs, const std::string& reference_gpu,
-                               double cross_rack_penalty, double mtbf_hours, double mttr_hours, uint64_t failure_seed,
+                               double cross_rack_penalty, bool colocation, double mtbf_hours, double mttr_hours, uint64_t failure_seed,
                                const py::object& node_events, const py::object& checkpoint, double checkpoint_every,
                                const py::object& resume) {
   RunSetup s;
@@ -237,6 +237,7 @@ std::unique_ptr<RunResult> run(const Workload& workload, const py::object& clust
         read_throughputs(py::str(py::module_::import("os").attr("fsdecode")(throughputs)).cast<std::string>()));
     s.speed.reference_gpu = reference_gpu;
     s.speed.cross_rack_penalty = cross_rack_penalty;
+    s.speed.colocation = colocation;
   }
   s.failures.mtbf_hours = mtbf_hours;
   s.failures.mttr_hours = mttr_hours;
@@ -364,7 +365,7 @@ void bind_run(py::module_& m) {
         py::arg("sample_interval") = -1.0, py::arg("out") = py::none(), py::arg("seed") = 0,
         py::arg("config_text") = py::none(), py::arg("trace_checksum") = "", py::arg("progress") = py::none(),
         py::arg("progress_every") = 1000, py::arg("throughputs") = py::none(), py::arg("reference_gpu") = "v100",
-        py::arg("cross_rack_penalty") = 0.0, py::arg("mtbf_hours") = 0.0, py::arg("mttr_hours") = 1.0,
+        py::arg("cross_rack_penalty") = 0.0, py::arg("colocation") = true, py::arg("mtbf_hours") = 0.0, py::arg("mttr_hours") = 1.0,
         py::arg("failure_seed") = 1, py::arg("node_events") = py::none(), py::arg("checkpoint") = py::none(),
         py::arg("checkpoint_every") = 600.0, py::arg("resume") = py::none(),
         R"(Simulate `workload` on `cluster` (default: one pool of the workload's MaxProcs) under
@@ -376,8 +377,10 @@ is called every `progress_every` ended jobs and at the end. The GIL is released 
 engine runs; Ctrl-C stops the run with KeyboardInterrupt (the file is closed with the rows
 written so far). `checkpoint` (a path) writes the run's state there every `checkpoint_every`
 seconds of wall time; `resume` (a path) goes on from such a checkpoint of the same run, with
-the same results as an uninterrupted run (docs/checkpoints.md). Bad input raises InputError (a
-ValueError), a refused decision DecisionError.)");
+the same results as an uninterrupted run (docs/checkpoints.md). With `throughputs` (a table),
+DL jobs run at its rates; `colocation=False` ignores its co-located throughputs (docs/dl.md).
+Bad input raises InputError (a ValueError), a refused decision DecisionError. A run in which
+every job is rejected raises InputError naming the first reason (`out` is still written).)");
   m.def(
       "file_checksum", [](const std::filesystem::path& p) { return "fnv1a64:" + file_checksum(p.string()); },
       py::arg("path"), "The trace checksum the CLI writes to /meta ('fnv1a64:<16 hex digits>').");

@@ -330,8 +330,17 @@ void Engine::start(JobId j, std::span<const Slot> placement, bool trusted) {
     std::string bad = cluster_.check_placement(tasks, s.per_task, placement);
     if (!bad.empty()) refuse("start", j, bad);
   }
-  const double rate = rate_on("start", j, placement);  // before any change: it may refuse
+  double rate = rate_on("start", j, placement);  // before any change: it may refuse
   placement = cluster_.allocate(s.per_task, placement);  // with the GPUs the cluster chose
+  if (colocation_ && share_slots(placement, shared_before_)) {
+    // Its rate next to the jobs already on the GPUs the cluster chose.
+    try {
+      rate = rate_on("start", j, placement);
+    } catch (...) {
+      cluster_.release(s.per_task, placement);
+      throw;
+    }
+  }
   count_by_type(s, placement, +1);
   r.state = JobState::Running;
   erase_queued(j);
@@ -347,6 +356,7 @@ void Engine::start(JobId j, std::span<const Slot> placement, bool trusted) {
   r.expected_end = now_ + Time::from_us(est_left);
   insert_running(j);
   plan_finish(j);
+  replan_sharers(j, EngineView::placement(j));
   ++changes_;
   ++starts_;
   for (Observer* o : observers_) o->on_job_start(*this, j);
@@ -380,11 +390,13 @@ void Engine::complete(JobId j) {
                     static_cast<double>((now_ - r.last_start).us());
   const double life = static_cast<double>((now_ - s.submit).us());
   r.contention = life > 0 ? (active_job_us_ - r.contention) / life : 1.0;
+  const bool shared = colocation_ && share_slots(placement(j), shared_before_);
   count_by_type(s, placement(j), -1);
   cluster_.release(s.per_task, placement(j));
   drop_placement(r);
   erase_running(j);
   r.state = JobState::Finished;
+  if (shared) replan_sharers(j, shared_before_);
   finished_log_.push_back(j);
   --n_running_;
   ++n_finished_;
@@ -475,6 +487,7 @@ void Engine::stop(JobId j) {
   const JobSpec& s = specs_[j.value()];
   r.busy_core_us += static_cast<double>(s.per_task.cores * tasks_in(placement(j))) *
                     static_cast<double>((now_ - r.last_start).us());
+  const bool shared = colocation_ && share_slots(placement(j), shared_before_);
   count_by_type(s, placement(j), -1);
   cluster_.release(s.per_task, placement(j));
   drop_placement(r);
@@ -483,6 +496,7 @@ void Engine::stop(JobId j) {
   r.expected_end = Time::max();
   --n_running_;
   ++changes_;
+  if (shared) replan_sharers(j, shared_before_);
 }
 
 // A stopped job goes back to the queue at its arrival position.
@@ -517,7 +531,15 @@ void Engine::migrate(JobId j, std::span<const Slot> placement_new) {
   cluster_.release(s.per_task, old);
   std::string bad = cluster_.check_placement(tasks, s.per_task, placement_new);
   double rate = 0;
+  std::vector<Slot> resolved;
   try {
+    if (bad.empty() && colocation_) {
+      // Next to the jobs on the GPUs the cluster would choose: take them to see, then give back.
+      const std::span<const Slot> chosen = cluster_.allocate(s.per_task, placement_new);
+      resolved.assign(chosen.begin(), chosen.end());
+      cluster_.release(s.per_task, resolved);
+      placement_new = resolved;
+    }
     if (bad.empty()) rate = rate_on("migrate", j, placement_new);
   } catch (...) {
     cluster_.allocate(s.per_task, old);
@@ -545,6 +567,8 @@ void Engine::move_in(JobId j, std::span<const Slot> placement_new, double rate) 
   JobRecord& r = records_[j.value()];
   const JobSpec& s = specs_[j.value()];
   placement_new = cluster_.allocate(s.per_task, placement_new);  // with the GPUs the cluster chose
+  // Next to the jobs on those GPUs (within a round's allocation, jobs placed before it count).
+  if (colocation_ && share_slots(placement_new, scratch2_)) rate = rate_on("migrate", j, placement_new);
   count_by_type(s, placement_new, +1);
   // An elastic job that changes size: the cores it held count at the old size up to now (the
   // rest of the segment is counted at the new size when it stops).
@@ -552,12 +576,47 @@ void Engine::move_in(JobId j, std::span<const Slot> placement_new, double rate) 
   if (old_tasks != new_tasks)
     r.busy_core_us += static_cast<double>(s.per_task.cores * (old_tasks - new_tasks)) *
                       static_cast<double>((now_ - r.last_start).us());
+  const bool shared = colocation_ && share_slots(placements_[r.placement], shared_before_);
   placements_[r.placement].assign(placement_new.begin(), placement_new.end());
   ++r.migrations;
   r.progress_from = std::max(now_, r.progress_from) + config_.restore_delay;
   r.rate = rate;
   plan_finish(j);
+  if (shared) replan_sharers(j, shared_before_);  // the GPUs it left
+  replan_sharers(j, placement(j));                // and those it joined
   ++changes_;
+}
+
+bool Engine::share_slots(std::span<const Slot> placement, std::vector<Slot>& out) const {
+  out.clear();
+  for (const Slot& sl : placement)
+    if (sl.gpu != Slot::kAnyGpu) out.push_back(sl);
+  return !out.empty();
+}
+
+void Engine::replan_sharers(JobId changed, std::span<const Slot> slots) {
+  if (!colocation_) return;
+  auto on_those_gpus = [&](const Slot& a) {
+    if (a.gpu == Slot::kAnyGpu) return false;
+    for (const Slot& b : slots)
+      if (b.gpu == a.gpu && b.node == a.node) return true;
+    return false;
+  };
+  if (std::none_of(slots.begin(), slots.end(), [](const Slot& b) { return b.gpu != Slot::kAnyGpu; })) return;
+  for (JobId k : running_) {
+    if (k == changed) continue;
+    const std::span<const Slot> pk = placement(k);
+    if (std::none_of(pk.begin(), pk.end(), on_those_gpus)) continue;
+    JobRecord& r = records_[k.value()];
+    const double rate = rate_if_placed(k, pk);
+    if (!(rate > 0) || !std::isfinite(rate))
+      throw InvariantError("speed model gave job " + describe(k) + " rate " + std::to_string(rate) +
+                           " when job " + describe(changed) + " joined or left its GPU");
+    if (rate == r.rate) continue;
+    accrue(r);  // at the old rate up to now
+    r.rate = rate;
+    plan_finish(k);
+  }
 }
 
 void Engine::count_by_type(const JobSpec& s, std::span<const Slot> placement, int sign) {

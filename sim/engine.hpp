@@ -52,7 +52,10 @@ class Engine : public EngineView {
   Engine& operator=(const Engine&) = delete;
 
   void add_observer(Observer* observer) { observers_.push_back(observer); }
-  void set_speed_model(const SpeedModel* model) { speed_ = model; }
+  void set_speed_model(const SpeedModel* model) {
+    speed_ = model;
+    colocation_ = model != nullptr && model->colocation_aware();
+  }
   // Node failures and repairs, pulled in time order (owned by the caller; set before running).
   // An event for an unknown node or out of time order is an InputError.
   void set_node_events(NodeEventSource* source) { node_source_ = source; }
@@ -117,6 +120,12 @@ class Engine : public EngineView {
   void move_out(JobId job);                                             // migrate, first half
   void move_in(JobId job, std::span<const Slot> placement, double rate);  // second half
   void count_by_type(const JobSpec& s, std::span<const Slot> placement, int sign);  // GPUs (and cores) per node type
+  // With a co-location-aware speed model: the running jobs other than `changed` that hold a
+  // share of a GPU named in `slots` get their rate again (their finish re-planned if it
+  // changed). Call after `changed` started on, left or moved off those GPUs.
+  void replan_sharers(JobId changed, std::span<const Slot> slots);
+  // The share slots (those naming a GPU) of a placement, copied into `out`; false if none.
+  bool share_slots(std::span<const Slot> placement, std::vector<Slot>& out) const;
   void finish_boot(NodeId node);
   // Brings the billed-node integrals up to now (within the billing window); call before a
   // billed count changes.
@@ -146,7 +155,8 @@ class Engine : public EngineView {
   std::optional<NodeEvent> next_node_event_;
   Decisions decisions_;
   std::vector<uint32_t> free_placements_;
-  std::vector<Slot> scratch_, scratch2_;
+  std::vector<Slot> scratch_, scratch2_, shared_before_;
+  bool colocation_ = false;  // the speed model is co-location-aware
   std::vector<uint32_t> apply_mark_;  // apply(): jobs in the allocation carry apply_stamp_
   uint32_t apply_stamp_ = 0;
   uint64_t seq_ = 0;

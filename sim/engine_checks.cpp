@@ -41,6 +41,10 @@ void Engine::check_invariants() const {
     const JobSpec& s = specs_[j.value()];
     if (r.state != JobState::Running) fail("job " + describe(j) + " is in the running set but " + std::string(to_string(r.state)));
     if (r.first_start < s.submit) fail("job " + describe(j) + " started before its submission");
+    // With a co-location-aware speed model, every rate is re-planned when a GPU's jobs change.
+    if (colocation_ && rate_if_placed(j, placement(j)) != r.rate)
+      fail("job " + describe(j) + " runs at rate " + std::to_string(r.rate) + " but the speed model gives " +
+           std::to_string(rate_if_placed(j, placement(j))) + " next to the jobs now sharing its GPUs");
     for (const Slot& sl : placement(j)) {
       used[sl.node.value()] += s.per_task * sl.tasks;
       if (!cluster_.is_up(sl.node))

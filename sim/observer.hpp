@@ -34,6 +34,11 @@ class SpeedModel {
  public:
   virtual ~SpeedModel() = default;
   virtual double rate(const EngineView& view, JobId job, std::span<const Slot> placement) const = 0;
+  // True when a job's rate also depends on the other running jobs that share a GPU with it
+  // (tasks that hold a share of one GPU: slots that name their GPU). The engine then computes
+  // a starting or moving job's rate on the GPUs the cluster chose, and re-plans the other jobs
+  // of a GPU whenever a job starts on it, leaves it or moves.
+  virtual bool colocation_aware() const { return false; }
 };
 
 }  // namespace clustersim

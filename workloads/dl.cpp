@@ -176,6 +176,13 @@ DlJobTypesResult assign_dl_job_types(const Workload& w, const ThroughputTable& t
     const int64_t gpus = ceil_div(total.gpu_milli, kMilliPerGpu);
     const auto& [scale, ids] = eligible.for_gpus(gpus);
     ++r.converted;
+    const bool share = cfg.keep_shares && j.tasks == 1 && total.gpu_milli < kMilliPerGpu && scale == 1;
+    if (share) {
+      ++r.kept_shares;
+      j.job_type = ids[static_cast<size_t>(kinds.uniform_int(0, static_cast<int64_t>(ids.size()) - 1))];
+      j.gpu_model.clear();
+      continue;
+    }
     r.rounded_up += total.gpu_milli % kMilliPerGpu != 0;
     r.remapped_scale += scale != gpus;
     j.job_type = ids[static_cast<size_t>(kinds.uniform_int(0, static_cast<int64_t>(ids.size()) - 1))];
@@ -231,12 +238,55 @@ double ThroughputSpeedModel::rate(const EngineView& view, JobId job, std::span<c
     const uint32_t t = c.type_index(sl.node);
     const auto v = throughput(c, s.job_type, t, p);
     if (!v) return 0.0;  // it cannot run there: the engine refuses, policies skip
-    slowest = std::min(slowest, *v);
+    double speed = *v;
+    if (config_.colocation && sl.gpu != Slot::kAnyGpu) speed *= sharing_factor(view, job, sl, gpu_of(c, t), p, *v);
+    if (speed == 0) return 0.0;  // it cannot share that GPU with a job there
+    slowest = std::min(slowest, speed);
     multi_rack = multi_rack || c.rack(sl.node) != c.rack(placement.front().node);
   }
   double rate = slowest / *ref;
   if (multi_rack) rate *= 1 - config_.cross_rack_penalty;
   return rate;
+}
+
+double ThroughputSpeedModel::pair_factor(int32_t job_type, int32_t other_type, int32_t gpu, GpuPlacement p,
+                                         double isolated) const {
+  if (other_type < 0) return 1.0;  // not a DL job: no measurement
+  // The table keys a pair by either job first; read it from this job's side.
+  std::optional<double> self;
+  bool together = true;
+  auto look = [&](GpuPlacement q) {
+    if (auto pair = table_.colocated(job_type, other_type, gpu, q)) {
+      self = pair->self;
+      together = pair->self > 0 && pair->other > 0;
+    } else if (auto back = table_.colocated(other_type, job_type, gpu, q)) {
+      self = back->other;
+      together = back->self > 0 && back->other > 0;
+    }
+  };
+  look(p);
+  // As for isolated throughputs, the consolidated measurement stands for a missing spread one.
+  if (!self && p == GpuPlacement::Spread) look(GpuPlacement::Consolidated);
+  // A pair the table does not measure, or measured as unable to run together (a zero: Gavel
+  // could not co-locate them), gives no factor: whether two workers fit on one GPU is their
+  // shares' business (the cluster holds them to 1000 milli-GPUs).
+  if (!self || !together) return 1.0;
+  return *self / isolated;
+}
+
+double ThroughputSpeedModel::sharing_factor(const EngineView& view, JobId job, const Slot& sl, int32_t gpu,
+                                            GpuPlacement p, double isolated) const {
+  const int32_t type = view.spec(job).job_type;
+  double factor = 1.0;
+  for (JobId other : view.running_by_expected_end()) {
+    if (other == job) continue;
+    for (const Slot& o : view.placement(other)) {
+      if (o.node != sl.node || o.gpu != sl.gpu) continue;
+      factor *= pair_factor(type, view.spec(other).job_type, gpu, p, isolated);
+      break;  // one factor per job
+    }
+  }
+  return factor;
 }
 
 }  // namespace clustersim

@@ -13,6 +13,19 @@
 // waits for its slowest worker). The engine turns rate into finish times and re-plans them
 // on preemption and migration.
 //
+// Co-location. A worker that holds a share of a GPU (JobSpec::per_task.gpu_milli < 1000, as
+// the openb pods ask) runs at its isolated throughput while it has the GPU to itself; while
+// another DL job's worker shares that GPU it runs at the table's co-located throughput of the
+// pair (Gavel's space-sharing measurements), i.e. its isolated throughput times
+//     colocated(job type, other type) / isolated(job type)
+// on that GPU type, one such factor per other job on the GPU (the table measures pairs only:
+// with three or more jobs on one GPU the pairwise slowdowns multiply). A pair the table does
+// not measure (other scale factors, a job without a job type) is taken to run without
+// interference, and so is a pair it measured as unable to run together (a zero in the pair:
+// Gavel could not co-locate them in a whole GPU's memory), since whether two workers fit on
+// one GPU is decided by their shares, which the cluster holds to 1000 milli-GPUs. The engine re-plans both jobs when one arrives on or
+// leaves the GPU (SpeedModel::colocation_aware). Whole-GPU workers never share a GPU.
+//
 // Generator (after Gavel's generate_job, its "Philly" distributions): Poisson arrivals; a
 // model uniform over the table's models; scale factor 1 (p 0.7), 2 (0.1), 4 (0.15), 8 (0.05)
 // when multi-GPU jobs are on; duration 60 x 10^U(1.5, 3) s with probability 0.8, else
@@ -63,6 +76,10 @@ std::vector<int32_t> dl_eligible_job_types(const ThroughputTable& table, int32_t
 struct DlJobTypesConfig {
   uint64_t seed = 1;
   std::string reference_gpu = "v100";  // the GPU type the trace's durations are taken to be on
+  // A job that asks for a share of one GPU (one task, 0 < gpu_milli < 1000, as many openb
+  // pods do) keeps its share and becomes a one-worker job type, so that it shares its GPU and
+  // runs at the co-located throughputs (above); false: it is rounded up to a whole GPU.
+  bool keep_shares = false;
   void validate() const;               // throws InputError naming the field
 };
 
@@ -71,6 +88,7 @@ struct DlJobTypesResult {
   Workload workload;
   int64_t converted = 0;       // jobs that asked for GPUs and got a job type
   int64_t rounded_up = 0;      // of these, a fractional GPU total rounded up to whole GPUs
+  int64_t kept_shares = 0;     // of these, a GPU share kept (DlJobTypesConfig::keep_shares)
   int64_t remapped_scale = 0;  // of these, a GPU count the table has no eligible type for
   int64_t without_gpus = 0;    // jobs left as they were
 };
@@ -84,7 +102,8 @@ struct DlJobTypesResult {
 //    seeded stream in workload order (the same seed and workload give the same types on
 //    every platform);
 //  - it is reshaped into `scale` tasks of {ceil(total cores / scale), 1000 milli-GPU,
-//    ceil(total memory / scale)}, and its gpu_model constraint is cleared (it names the
+//    ceil(total memory / scale)} (with keep_shares, a one-task job asking for less than one
+//    GPU keeps its task and share: scale factor 1), and its gpu_model constraint is cleared (it names the
 //    trace's GPU models; the job type and the table now say where it runs and how fast);
 //  - submit, runtime (now its duration on the reference GPU, consolidated) and walltime and
 //    everything else stay.
@@ -97,6 +116,7 @@ DlJobTypesResult assign_dl_job_types(const Workload& w, const ThroughputTable& t
 struct ThroughputModelConfig {
   std::string reference_gpu = "v100";
   double cross_rack_penalty = 0;  // 0..1: speed lost when workers span racks
+  bool colocation = true;         // share-GPU workers slow down next to other jobs (above)
   void validate() const;
 };
 
@@ -109,12 +129,20 @@ class ThroughputSpeedModel : public SpeedModel {
  public:
   ThroughputSpeedModel(const ThroughputTable& table, ThroughputModelConfig config = {});
   double rate(const EngineView& view, JobId job, std::span<const Slot> placement) const override;
+  bool colocation_aware() const override { return config_.colocation; }
   // The isolated throughput of a job type on a node type's GPUs (nullopt if unknown / none).
   std::optional<double> throughput(const Cluster& cluster, int32_t job_type, uint32_t node_type,
                                    GpuPlacement p) const;
 
  private:
   int32_t gpu_of(const Cluster& cluster, uint32_t node_type) const;  // -1: unknown model
+  // The factor (co-located over isolated throughput) of a worker of `job_type` on GPU type
+  // `gpu` next to a worker of `other_type`: 1 when the table has no usable pair (above).
+  double pair_factor(int32_t job_type, int32_t other_type, int32_t gpu, GpuPlacement p, double isolated) const;
+  // The product of pair_factor over the other running jobs with a worker on GPU `sl.gpu` of
+  // `sl.node`.
+  double sharing_factor(const EngineView& view, JobId job, const Slot& sl, int32_t gpu, GpuPlacement p,
+                        double isolated) const;
   const ThroughputTable& table_;
   ThroughputModelConfig config_;
   int32_t reference_gpu_;

@@ -292,6 +292,8 @@ TEST(BadInputCli, GeneratorAndDlSettingsNameTheField) {
   EXPECT_EQ(cli_error(cli::cmd_run, {"run", "--synthetic", "dl", "--reference-gpu", "a100", "--cluster-spec", kGavel}),
             "dl.reference_gpu: the throughput table has no GPU type 'a100'");
   EXPECT_EQ(run_error({"--cross-rack-penalty", "1.5"}), "--cross-rack-penalty: must be in [0, 1), got 1.500000");
+  EXPECT_EQ(run_error({"--dl-keep-shares"}),
+            "--dl-keep-shares: only with --dl-job-types (it says how a trace's GPU shares become DL jobs)");
 }
 
 TEST(BadInputCli, ClusterFlagsNameTheFlagOrTheFile) {

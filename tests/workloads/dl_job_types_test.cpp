@@ -223,3 +223,26 @@ TEST(DlJobTypes, BadSettingsAreNamed) {
       "none.csv");
   EXPECT_THROW(assign_dl_job_types(one_gpu_jobs(1), none, {}), InputError);
 }
+
+TEST(DlJobTypes, KeptSharesStayOneWorkerOnAShareOfAGpu) {
+  // With keep_shares a one-task job asking for 460 milli-GPUs keeps its task and share and gets
+  // a scale-factor-1 type ({a, c}); a 1.5-GPU job is still rounded up to two whole GPUs.
+  const ThroughputTable t = toy_table();
+  const Workload w = workload_of({gpu_job(1, 0, 100, 460, 2, 1024), gpu_job(2, 1, 100, 1500, 4, 0)});
+  const DlJobTypesResult r = assign_dl_job_types(w, t, {.keep_shares = true});
+  EXPECT_EQ(r.converted, 2);
+  EXPECT_EQ(r.kept_shares, 1);
+  EXPECT_EQ(r.rounded_up, 1);
+  const JobSpec& share = r.workload.jobs[0];
+  EXPECT_EQ(share.tasks, 1);
+  EXPECT_EQ(share.per_task, (Resources{2, 460, 1024}));
+  EXPECT_TRUE(share.gpu_model.empty());
+  EXPECT_TRUE(share.job_type == *t.find_job_type("a", 1) || share.job_type == *t.find_job_type("c", 1));
+  EXPECT_EQ(r.workload.jobs[1].tasks, 2);
+  EXPECT_EQ(r.workload.jobs[1].per_task.gpu_milli, 1000);
+  // Without it the share is rounded up to a whole GPU, and the draws are the same.
+  const DlJobTypesResult whole = assign_dl_job_types(w, t, {});
+  EXPECT_EQ(whole.kept_shares, 0);
+  EXPECT_EQ(whole.workload.jobs[0].per_task.gpu_milli, 1000);
+  EXPECT_EQ(whole.workload.jobs[0].job_type, share.job_type);
+}

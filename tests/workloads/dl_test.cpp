@@ -176,3 +176,101 @@ TEST(DlWorkload, BadSettingsAreNamed) {
     EXPECT_NE(std::string(e.what()).find("dl.users"), std::string::npos);
   }
 }
+
+namespace {
+
+// Co-location on V100s: A alone 10 it/s, B alone 20; together A does 5 and B 8 (the pair is
+// listed once, under A); C and A were measured unable to run together (a zero); D has no pair.
+ThroughputTable pair_table() {
+  return parse_gavel_throughputs(R"json({"v100": {
+    "('A', 1)": {"null": 10, "('B', 1)": [5, 8], "('C', 1)": [0, 3]},
+    "('B', 1)": {"null": 20},
+    "('C', 1)": {"null": 10},
+    "('D', 1)": {"null": 10}}})json",
+                                 "pairs.json");
+}
+
+// One worker holding half a GPU.
+JobSpec share_job(int64_t id, int64_t submit_s, int64_t runtime_s, const char* type, const ThroughputTable& t,
+                  int64_t gpu_milli = 500) {
+  JobSpec j = job(id, submit_s, runtime_s, 1);
+  j.per_task = Resources{1, gpu_milli, 0};
+  j.job_type = *t.find_job_type(type, 1);
+  return j;
+}
+
+Cluster one_v100_node() {
+  Cluster c;
+  c.add_nodes(c.add_node_type(NodeType{"v100-node", Resources{8, 2000, 0}, "V100"}), 1, 0);
+  return c;
+}
+
+// Runs the jobs, each started on GPU 0 of the node when it arrives; the jobs' end times in s.
+std::vector<double> ends_on_gpu0(std::vector<JobSpec> jobs, const ThroughputTable& t, ThroughputModelConfig cfg = {}) {
+  Engine e(one_v100_node(), sorted(std::move(jobs)), {.check_invariants = true});
+  ThroughputSpeedModel speed(t, cfg);
+  e.set_speed_model(&speed);
+  FnPolicy p([](Decisions& d) {
+    const Slot gpu0[] = {{NodeId(0), 1, 0}};
+    for (JobId j : std::vector<JobId>(d.view().queue().begin(), d.view().queue().end())) d.start(j, gpu0);
+  });
+  e.run(p);
+  std::vector<double> ends;
+  for (uint32_t j = 0; j < e.num_jobs(); ++j) ends.push_back(e.record(JobId(j)).end.seconds());
+  return ends;
+}
+
+}  // namespace
+
+TEST(DlColocation, TwoJobsSharingAGpuRunAtTheTablesCoLocatedThroughputs) {
+  // A (100 s of V100 work) alone from 0 does 20 s; B (100 s) joins its GPU at 20. Together A
+  // runs at 5/10 and B at 8/20: A's other 80 s take 160 s (A ends 180); B has done 64 s by
+  // then and does its last 36 s alone (ends 216). The pair is read from B's side too.
+  const ThroughputTable t = pair_table();
+  EXPECT_EQ(ends_on_gpu0({share_job(1, 0, 100, "A", t), share_job(2, 20, 100, "B", t)}, t),
+            (std::vector<double>{180, 216}));
+  // B first, A joining: the same pair from the other side. B does 20 s alone, then 0.4:
+  // 80 s take 200 s (B ends 220); A did 100 s at 0.5 in those 200 s and ends with it.
+  EXPECT_EQ(ends_on_gpu0({share_job(1, 0, 100, "B", t), share_job(2, 20, 100, "A", t)}, t),
+            (std::vector<double>{220, 220}));
+  // Co-location ignored: each runs at its isolated throughput.
+  EXPECT_EQ(ends_on_gpu0({share_job(1, 0, 100, "A", t), share_job(2, 20, 100, "B", t)}, t,
+                         {.reference_gpu = "v100", .colocation = false}),
+            (std::vector<double>{100, 120}));
+}
+
+TEST(DlColocation, ThreeJobsOnAGpuMultiplyThePairwiseSlowdowns) {
+  // A, B and B' (300 milli each) from 0 on one GPU: A runs at 0.5 x 0.5 = 0.25, each B at 0.4
+  // (B with B is not measured: no slowdown). The Bs end at 250; A has done 62.5 s and does
+  // its last 37.5 s alone (ends 287.5).
+  const ThroughputTable t = pair_table();
+  EXPECT_EQ(ends_on_gpu0({share_job(1, 0, 100, "A", t, 300), share_job(2, 0, 100, "B", t, 300),
+                          share_job(3, 0, 100, "B", t, 300)},
+                         t),
+            (std::vector<double>{287.5, 250, 250}));
+}
+
+TEST(DlColocation, UnmeasuredPairsAndWholeGpuWorkersRunAsIfAlone) {
+  const ThroughputTable t = pair_table();
+  // A next to D (no pair in the table), and A next to C (measured as unable to run together):
+  // no slowdown, each ends after its own 100 s.
+  EXPECT_EQ(ends_on_gpu0({share_job(1, 0, 100, "A", t), share_job(2, 0, 100, "D", t)}, t),
+            (std::vector<double>{100, 100}));
+  EXPECT_EQ(ends_on_gpu0({share_job(1, 0, 100, "A", t), share_job(2, 0, 100, "C", t)}, t),
+            (std::vector<double>{100, 100}));
+  // A policy sees the slowdown before it places: A running on GPU 0, B would run at 0.4 there
+  // and at 1 on GPU 1.
+  Engine e(one_v100_node(), sorted({share_job(1, 0, 100, "A", t), share_job(2, 0, 100, "B", t)}));
+  ThroughputSpeedModel speed(t);
+  e.set_speed_model(&speed);
+  FnPolicy p([](Decisions& d) {
+    if (d.view().now() != Time::zero()) return;
+    const Slot gpu0[] = {{NodeId(0), 1, 0}}, gpu1[] = {{NodeId(0), 1, 1}};
+    d.start(JobId(0), gpu0);
+    EXPECT_DOUBLE_EQ(d.view().rate_if_placed(JobId(1), gpu0), 0.4);
+    EXPECT_DOUBLE_EQ(d.view().rate_if_placed(JobId(1), gpu1), 1.0);
+    d.start(JobId(1), gpu1);
+  });
+  e.run(p);
+  EXPECT_EQ(e.record(JobId(1)).end, Time::from_seconds(100));
+}
