@@ -106,4 +106,45 @@ void BM_CacheJobsFloor(benchmark::State& state) {
 }
 BENCHMARK(BM_CacheJobsFloor)->Arg(1)->Arg(10)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// The largest DL trace sample: the openb pod list (8,152 pods, tests/data/alibaba-gpu-v2023),
+// its CSV parsed and mapped (the reader's default settings) against its cache.
+struct OpenbFiles {
+  std::string text = CLUSTERSIM_TEST_DATA_DIR "/alibaba-gpu-v2023/openb_pod_list_default.csv";
+  std::string cache = std::string(P_tmpdir) + "/clustersim-cache-bench-" + std::to_string(::getpid()) + "-openb.cache";
+  int64_t jobs = 0;
+  OpenbFiles() {
+    TraceOptions o;
+    o.format = TraceFormat::Openb;
+    jobs = static_cast<int64_t>(convert_trace(text, cache, o).jobs.size());
+  }
+  ~OpenbFiles() { std::remove(cache.c_str()); }
+};
+
+const OpenbFiles& openb_files() {
+  static const OpenbFiles f;
+  return f;
+}
+
+void BM_CacheParseOpenb(benchmark::State& state) {
+  const OpenbFiles& f = openb_files();
+  TraceOptions o;
+  o.format = TraceFormat::Openb;
+  for (auto _ : state) {
+    Workload w = load_trace(f.text, o);
+    benchmark::DoNotOptimize(w.jobs.data());
+  }
+  report(state, f.text, f.jobs);
+}
+BENCHMARK(BM_CacheParseOpenb)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_CacheLoadOpenb(benchmark::State& state) {
+  const OpenbFiles& f = openb_files();
+  for (auto _ : state) {
+    CacheFile c = read_cache(f.cache);
+    benchmark::DoNotOptimize(c.workload.jobs.data());
+  }
+  report(state, f.cache, f.jobs);
+}
+BENCHMARK(BM_CacheLoadOpenb)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 }  // namespace

@@ -48,6 +48,7 @@ from ._clustersim import (
     read_cluster_spec,
     read_trace,
     generate_dl,
+    assign_dl_job_types,
     gavel_throughputs,
     git_revision,
     parse_swf,
@@ -107,7 +108,7 @@ __all__ = [
     # published tables under other simulators' protocols (docs/rlscheduler.md)
     "reproduce", "reproduce_experiment",
     # DL clusters (docs/dl.md)
-    "read_cluster_spec", "read_trace", "generate_dl", "gavel_throughputs",
+    "read_cluster_spec", "read_trace", "generate_dl", "assign_dl_job_types", "gavel_throughputs",
     # reinforcement learning (docs/python.md "RL environments", docs/rl.md)
     "rl", "gym",
     # errors

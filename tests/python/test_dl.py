@@ -41,6 +41,37 @@ def test_openb_trace_and_cluster_from_python():
     assert r.summary["finished"] == 8152
 
 
+def test_kept_gpu_shares_run_at_the_colocated_throughputs_as_in_the_cli():
+    # The openb pods with job types, their GPU shares kept, on the Gavel cluster (whole cores):
+    # Python gives the CLI's numbers, with co-location and without it.
+    pods_path = os.path.join(OPENB, "openb_pod_list_default.csv")
+    pods = cs.read_trace(pods_path, cpu_unit="cores")
+    dl, counts = cs.assign_dl_job_types(pods, seed=1, keep_shares=True)
+    assert counts["converted"] + counts["without_gpus"] == 8152
+    assert counts["kept_shares"] > 0 and counts["rounded_up"] == 0  # every share kept: none rounded up
+    shares = dl.arrays()["gpu_milli_per_task"]
+    assert ((shares > 0) & (shares < 1000)).sum() == counts["kept_shares"]
+    cluster = cs.read_cluster_spec(SPEC)
+    engine = cs.EngineConfig(check_invariants=True)  # every rate re-planned as a GPU's jobs change
+    jct = {}
+    for colocation in (True, False):
+        r = cs.run(dl, cluster, policy="best-fit", throughputs=cs.gavel_throughputs(), colocation=colocation,
+                   engine=engine, sample_interval=0)
+        assert r.summary["finished"] == 8152
+        jct[colocation] = r.summary["turnaround_mean_s"]
+        if CLI:
+            out = subprocess.run([CLI, "run", "--trace", pods_path, "--cpu-unit", "cores", "--dl-job-types",
+                                  "--dl-keep-shares", "--cluster-spec", SPEC, "--policy", "best-fit",
+                                  "--sample-interval", "0"] + ([] if colocation else ["--ignore-colocation"]),
+                                 capture_output=True, text=True, check=True)
+            assert f"{counts['kept_shares']} GPU shares kept" in out.stdout + out.stderr
+            row = [line for line in out.stdout.splitlines() if line.startswith("best-fit")][0].split()
+            assert float(row[3]) == pytest.approx(jct[colocation], abs=0.05)
+    assert jct[True] != jct[False]
+    with pytest.raises(cs.InputError, match="trace setting 'cpu-units': unknown"):
+        cs.read_trace(pods_path, cpu_units="cores")
+
+
 def test_failures_from_python_lose_no_job():
     w = cs.generate_dl(jobs=100, jobs_per_hour=2, seed=5)
     c = cs.read_cluster_spec(SPEC)
