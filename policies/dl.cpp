@@ -35,6 +35,28 @@ bool consolidated_on(const Cluster& c, uint32_t type, const JobSpec& s, int64_t 
   return false;
 }
 
+// A one-task share job placed on a node: the GPU of that node where it would run fastest next
+// to the jobs already there (co-location, docs/dl.md), the fullest that holds it on ties (the
+// cluster's own best fit), lowest index then. Without a co-location-aware speed model every
+// GPU rates the same and this is the cluster's choice.
+void pick_gpu(const EngineView& v, JobId j, std::vector<Slot>& out) {
+  const JobSpec& s = v.spec(j);
+  if (out.size() != 1 || out[0].tasks != 1 || !s.per_task.is_gpu_share()) return;
+  const auto free = v.cluster().gpu_free(out[0].node);
+  double best_rate = -1;
+  int32_t best = Slot::kAnyGpu;
+  for (size_t g = 0; g < free.size(); ++g) {
+    if (free[g] < s.per_task.gpu_milli) continue;
+    const Slot probe[] = {{out[0].node, 1, static_cast<int32_t>(g)}};
+    const double rate = v.rate_if_placed(j, probe);
+    if (rate > best_rate || (rate == best_rate && free[g] < free[static_cast<size_t>(best)])) {
+      best_rate = rate;
+      best = static_cast<int32_t>(g);
+    }
+  }
+  if (best_rate > 0) out[0].gpu = best;
+}
+
 // Spread: racks with the most room for the job first, and in each rack the nodes with the
 // most room first, until every task has a place.
 bool spread_on(const Cluster& c, uint32_t type, const JobSpec& s, int64_t tasks, std::vector<Slot>& out) {
@@ -322,7 +344,10 @@ bool place_fastest(const EngineView& v, JobId j, std::vector<Slot>& out, int64_t
   if (tasks == 0) tasks = s.tasks;
   if (!c.fits_now(tasks, s.per_task)) return false;
   for (const auto& [rate, type] : types_by_speed(v, j, tasks)) {
-    if (consolidated_on(c, type, s, tasks, out) && v.rate_if_placed(j, out) > 0) return true;
+    if (consolidated_on(c, type, s, tasks, out) && v.rate_if_placed(j, out) > 0) {
+      pick_gpu(v, j, out);
+      return true;
+    }
     if (tasks > 1 && spread_on(c, type, s, tasks, out) && v.rate_if_placed(j, out) > 0) return true;
   }
   return false;
@@ -331,7 +356,10 @@ bool place_fastest(const EngineView& v, JobId j, std::vector<Slot>& out, int64_t
 bool place_on_type(const EngineView& v, JobId j, uint32_t type, std::vector<Slot>& out) {
   const Cluster& c = v.cluster();
   const JobSpec& s = v.spec(j);
-  if (consolidated_on(c, type, s, s.tasks, out) && v.rate_if_placed(j, out) > 0) return true;
+  if (consolidated_on(c, type, s, s.tasks, out) && v.rate_if_placed(j, out) > 0) {
+    pick_gpu(v, j, out);
+    return true;
+  }
   return s.tasks > 1 && spread_on(c, type, s, s.tasks, out) && v.rate_if_placed(j, out) > 0;
 }
 
@@ -370,7 +398,8 @@ bool grow_in_place(const EngineView& v, JobId j, int64_t tasks, std::vector<Slot
 void register_dl_policies(PolicyRegistry& r) {
   r.add({"hetero-greedy",
          "arrival order; each job on the fastest GPU type that holds it now (speed model), consolidated if possible, "
-         "else on the fewest racks; jobs that do not fit are skipped",
+         "else on the fewest racks (a GPU share: on the node's GPU where it runs fastest next to the jobs there); "
+         "jobs that do not fit are skipped",
          {{"blocking", "false", "true: the first job that does not fit waits and blocks the queue"},
           {"elastic", "false",
            "true: an elastic job that does not fit starts on fewer tasks (down to its min_tasks), and while nobody "

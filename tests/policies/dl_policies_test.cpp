@@ -210,3 +210,35 @@ TEST(HeteroGreedyElastic, AnElasticJobStartsShrunkAndGrowsWhenTheRoomIsFree) {
   const Outcome rigid = run(c, {a, b}, "hetero-greedy");
   EXPECT_EQ(rigid.records[1].end, Time::from_seconds(2000));
 }
+
+TEST(HeteroGreedy, AGpuShareGoesWhereItRunsFastestNextToTheJobsThere) {
+  // One V100 node of two GPUs. Job 1 ("A", half a GPU) runs alone on GPU 0 from 0. Job 2 ("B",
+  // 0.3 of a GPU) arrives at 1: next to A on GPU 0 (the best fit) it would run at 8/20 and
+  // slow A to 5/10 (the table's pair); hetero-greedy puts it on GPU 1, and both end after
+  // their 100 s. FCFS (the cluster's best fit) shares GPU 0: A does 1 s alone, then 99 s at
+  // 0.5 (ends 199); B does 79.2 s by then and its last 20.8 s alone (ends 219.8).
+  const ThroughputTable t = parse_gavel_throughputs(R"json({"v100": {
+    "('A', 1)": {"null": 10, "('B', 1)": [5, 8]},
+    "('B', 1)": {"null": 20}}})json",
+                                                    "pair.json");
+  auto share = [&](int64_t id, int64_t submit, const char* type, int64_t milli) {
+    JobSpec j = job(id, submit, 100, 1);
+    j.per_task = Resources{1, milli, 0};
+    j.job_type = *t.find_job_type(type);
+    return j;
+  };
+  auto node = [] {
+    Cluster c;
+    c.add_nodes(c.add_node_type(NodeType{"v100x2", Resources{8, 2000, 0}, "v100"}), 1);
+    return c;
+  };
+  const Outcome greedy = run(node(), {share(1, 0, "A", 500), share(2, 1, "B", 300)}, "hetero-greedy", &t);
+  EXPECT_EQ(greedy.first_placements[0][0].gpu, 0);
+  EXPECT_EQ(greedy.first_placements[1][0].gpu, 1);
+  EXPECT_EQ(greedy.records[0].end, Time::from_seconds(100));
+  EXPECT_EQ(greedy.records[1].end, Time::from_seconds(101));
+  const Outcome fcfs = run(node(), {share(1, 0, "A", 500), share(2, 1, "B", 300)}, "fcfs", &t);
+  EXPECT_EQ(fcfs.first_placements[1][0].gpu, 0);
+  EXPECT_EQ(fcfs.records[0].end, Time::from_seconds(199));
+  EXPECT_EQ(fcfs.records[1].end, Time::from_us(219'800'000));
+}
