@@ -181,7 +181,7 @@ template <class T>
 bool is_prefix(const std::vector<T>& part, const std::vector<T>& whole) {
   if (part.size() > whole.size()) return false;
   if constexpr (std::is_same_v<T, double>)  // bit for bit: NaN is a value here
-    return std::memcmp(part.data(), whole.data(), part.size() * sizeof(double)) == 0;
+    return part.empty() || std::memcmp(part.data(), whole.data(), part.size() * sizeof(double)) == 0;  // no null to memcmp
   else
     return std::equal(part.begin(), part.end(), whole.begin());
 }
