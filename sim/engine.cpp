@@ -533,7 +533,7 @@ void Engine::migrate(JobId j, std::span<const Slot> placement_new) {
   double rate = 0;
   std::vector<Slot> resolved;
   try {
-    if (bad.empty() && colocation_) {
+    if (bad.empty() && colocation_ && s.per_task.is_gpu_share()) {
       // Next to the jobs on the GPUs the cluster would choose: take them to see, then give back.
       const std::span<const Slot> chosen = cluster_.allocate(s.per_task, placement_new);
       resolved.assign(chosen.begin(), chosen.end());

@@ -19,7 +19,7 @@ namespace clustersim {
 
 namespace {
 
-constexpr int64_t kMaxNodes = int64_t{1} << 24;  // NodeIds are 32-bit; far above real clusters
+constexpr int64_t kMaxNodes = kClusterSpecMaxNodes;
 constexpr int64_t kMaxCores = int64_t{1} << 40;
 constexpr int64_t kMaxGpus = int64_t{1} << 20;      // x 1000 milli-GPUs stays far from overflow
 constexpr int64_t kMaxMemMib = int64_t{1} << 40;    // 1 EiB
@@ -264,7 +264,7 @@ std::string stem(const std::string& path) {
 
 }  // namespace
 
-ClusterSpec parse_cluster_spec(std::string_view text, const std::string& name) {
+ClusterSpec parse_cluster_spec(std::string_view text, const std::string& name, int64_t max_nodes) {
   toml::table root;
   try {
     root = toml::parse(text, name);
@@ -334,7 +334,7 @@ ClusterSpec parse_cluster_spec(std::string_view text, const std::string& name) {
     for (const auto& [type, count] : plan.groups) {
       total += count;
       const std::string where = racks_node ? join("racks", plan.name) : "node_types";
-      if (total > kMaxNodes) r.fail(plan.where, where, "more than " + std::to_string(kMaxNodes) + " nodes in all");
+      if (total > max_nodes) r.fail(plan.where, where, "more than " + std::to_string(max_nodes) + " nodes in all");
       // Checked before summing: 2^24 nodes of 2^40 cores would overflow.
       const auto add = [&, nodes = count](int64_t& sum, int64_t per_node, int64_t max, const char* what) {
         if (nodes > (max - sum) / per_node)

@@ -101,6 +101,23 @@ TEST(FuzzRegressions, ClusterSpecTotalsAreBounded) {
             "spec.toml:4: racks.r1: more than 4611686018427387904 MiB of memory in all");
 }
 
+// Found by fuzz_cluster_spec (session 18, a 14 s "timeout"): a valid spec of 14,444,406 + 3
+// nodes. Not a parser fault (up to 2^24 nodes are allowed and parsing is linear in them), but
+// under the sanitizers building that many nodes and names takes seconds, so the target caps
+// the nodes with parse_cluster_spec's max_nodes; the cap is an error naming the node types.
+TEST(FuzzRegressions, ClusterSpecNodeCapIsAnErrorBeforeTheNodesAreBuilt) {
+  const std::string spec =
+      "# A soall CPU-onncp\n[node_types.compute]\ncores = 32\nmemory_gib = 128\ncount = 14444406\n\n"
+      "[node_types.bigmnodets_pyem]\ncores = 64\nmemory_gib = 1024\ncount = 3\n";
+  EXPECT_EQ(error_of([&] { parse_cluster_spec(spec, "spec.toml", int64_t{1} << 16); }),
+            "spec.toml:2: node_types: more than 65536 nodes in all");
+  // Within the cap the same spec shape parses: 65,533 + 3 nodes.
+  const std::string fits =
+      "[node_types.compute]\ncores = 32\nmemory_gib = 128\ncount = 65533\n"
+      "[node_types.big]\ncores = 64\nmemory_gib = 1024\ncount = 3\n";
+  EXPECT_EQ(parse_cluster_spec(fits, "spec.toml", int64_t{1} << 16).cluster.num_nodes(), 65'536u);
+}
+
 // Found while writing fuzz_cache: jobs whose columns all hold one value take no bytes, so a
 // header (with valid checksums) could claim any number of them and the reader reserved that
 // many JobSpecs: std::length_error or std::bad_alloc instead of CacheError.
